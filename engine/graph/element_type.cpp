@@ -1,0 +1,80 @@
+#include "engine/graph/element_type.h"
+
+#include <array>
+
+namespace remo {
+namespace {
+
+struct TypeInfo {
+  ElementType type;
+  std::string_view name;
+  std::string_view precision;
+  size_t bits;
+};
+
+constexpr std::array<TypeInfo, 18> kTypes{{
+    {ElementType::dynamic, "dynamic", "UNSPECIFIED", 0},
+    {ElementType::boolean, "boolean", "BOOL", 8},
+    {ElementType::f16, "f16", "FP16", 16},
+    {ElementType::bf16, "bf16", "BF16", 16},
+    {ElementType::f32, "f32", "FP32", 32},
+    {ElementType::f64, "f64", "FP64", 64},
+    {ElementType::i4, "i4", "I4", 4},
+    {ElementType::i8, "i8", "I8", 8},
+    {ElementType::i16, "i16", "I16", 16},
+    {ElementType::i32, "i32", "I32", 32},
+    {ElementType::i64, "i64", "I64", 64},
+    {ElementType::u1, "u1", "BIN", 1},
+    {ElementType::u4, "u4", "U4", 4},
+    {ElementType::u8, "u8", "U8", 8},
+    {ElementType::u16, "u16", "U16", 16},
+    {ElementType::u32, "u32", "U32", 32},
+    {ElementType::u64, "u64", "U64", 64},
+    {ElementType::string, "string", "STRING", 0},
+}};
+
+const TypeInfo& info(ElementType type) { return kTypes[static_cast<size_t>(type)]; }
+
+}  // namespace
+
+std::string_view type_name(ElementType type) { return info(type).name; }
+std::string_view precision_name(ElementType type) { return info(type).precision; }
+size_t bit_width(ElementType type) { return info(type).bits; }
+
+size_t byte_size(ElementType type, size_t count) {
+  return (count * bit_width(type) + 7) / 8;
+}
+
+std::optional<ElementType> parse_element_type(std::string_view name) {
+  for (const auto& t : kTypes)
+    if (t.name == name) return t.type;
+  return std::nullopt;
+}
+
+bool is_floating(ElementType type) {
+  return type == ElementType::f16 || type == ElementType::bf16 || type == ElementType::f32 ||
+         type == ElementType::f64;
+}
+
+bool is_integral(ElementType type) {
+  switch (type) {
+    case ElementType::i4: case ElementType::i8: case ElementType::i16: case ElementType::i32:
+    case ElementType::i64: case ElementType::u1: case ElementType::u4: case ElementType::u8:
+    case ElementType::u16: case ElementType::u32: case ElementType::u64:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool is_signed(ElementType type) {
+  switch (type) {
+    case ElementType::i4: case ElementType::i8: case ElementType::i16: case ElementType::i32:
+    case ElementType::i64:
+      return true;
+    default:
+      return is_floating(type);
+  }
+}
+
+}  // namespace remo
