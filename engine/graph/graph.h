@@ -19,6 +19,10 @@ class Graph {
   Graph(const Graph&) = delete;
   Graph& operator=(const Graph&) = delete;
 
+  // Model-level facts a frontend records for the rules, e.g. "opset:ai.onnx" -> 13 (int), or
+  // "framework" -> "onnx". Keys are namespaced by the frontend.
+  Attributes meta;
+
   // Adds a node with `num_outputs` outputs of unknown type. Inputs must be outputs of live nodes
   // (or invalid Values for omitted optional inputs). Throws remo::Error otherwise.
   Node& add_node(std::string op, std::string name, std::vector<Value> inputs, Attributes attrs,
