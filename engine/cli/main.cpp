@@ -1,1 +1,35 @@
-int main() { return 0; }
+// remo: the command-line converter.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "engine/cli/options.h"
+#include "engine/graph/error.h"
+
+int main(int argc, char** argv) {
+  using namespace remo;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  CliRequest req;
+  try {
+    req = parse_command_line(args);
+  } catch (const Error& e) {
+    std::fprintf(stderr, "remo: %s\n", e.what());
+    return 2;
+  }
+  if (req.help) {
+    std::fputs(usage_text().c_str(), stdout);
+    return 0;
+  }
+  if (req.version) {
+    std::printf("remo %s\n", REMO_VERSION);
+    return 0;
+  }
+  try {
+    ConvertSummary s = convert_model(req.convert);
+    std::printf("[ SUCCESS ] XML file: %s\n[ SUCCESS ] BIN file: %s\n", s.xml_path.c_str(), s.bin_path.c_str());
+    return 0;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "remo: error: %s\n", e.what());
+    return 1;
+  }
+}

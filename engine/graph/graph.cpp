@@ -170,6 +170,17 @@ std::string Graph::unique_name(const std::string& base) {
   return candidate;
 }
 
+void Graph::rename(NodeId id, const std::string& name) {
+  Node& n = at(id);
+  if (n.name == name) return;
+  Node* other = find_node(name);
+  check(other == nullptr, "cannot rename node '" + n.name + "' to '" + name + "': the name is taken");
+  auto it = by_name_.find(n.name);
+  if (it != by_name_.end() && it->second == id) by_name_.erase(it);
+  n.name = name;
+  by_name_.emplace(name, id);
+}
+
 Node* Graph::find_node(const std::string& name) {
   auto it = by_name_.find(name);
   return it == by_name_.end() ? nullptr : node(it->second);

@@ -63,6 +63,8 @@ class Graph {
   // One past the largest id ever given out; ids below it may be holes.
   NodeId id_limit() const { return static_cast<NodeId>(nodes_.size()); }
 
+  // Renames a node; the new name must not be used by another live node.
+  void rename(NodeId id, const std::string& name);
   // A name not yet used by any node of this graph, based on `base`.
   std::string unique_name(const std::string& base);
   // Finds a live node by name (names are unique when made through unique_name).

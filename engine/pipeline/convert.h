@@ -1,0 +1,32 @@
+#pragma once
+// One conversion from a model file to IR: read with the frontend for the file's format, apply the
+// user's input shapes, translate (front phase), optimize (middle phase), write the IR.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "engine/graph/shape.h"
+
+namespace remo {
+
+struct ConvertOptions {
+  std::string input_model;
+  std::string output_dir = ".";
+  std::string model_name;               // default: the model file's stem
+  std::vector<std::string> extensions;  // rule folders searched after the built-in one
+  std::vector<std::string> input_names; // --input: which inputs the shapes apply to
+  std::vector<PartialShape> input_shapes;
+  // What the user asked for, recorded in the IR's rt_info (never timestamps or absolute paths).
+  std::vector<std::pair<std::string, std::string>> recorded_options;
+};
+
+struct ConvertSummary {
+  std::string xml_path;
+  std::string bin_path;
+  size_t node_count = 0;
+};
+
+// Throws remo::Error on any failure; nothing is written to output_dir then.
+ConvertSummary convert_model(const ConvertOptions& options);
+
+}  // namespace remo
