@@ -1,0 +1,196 @@
+#include "engine/ir/ir_reader.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <pugixml.hpp>
+#include <unordered_map>
+
+#include "engine/graph/buffer.h"
+#include "engine/graph/error.h"
+#include "engine/ir/ir_attr_text.h"
+#include "engine/ops/op_registry.h"
+
+namespace remo {
+namespace {
+
+// What later layers need to know about a layer already turned into a node.
+struct BuiltLayer {
+  NodeId node;
+  std::unordered_map<uint64_t, uint32_t> output_index_of_port;
+};
+
+struct PortRef {
+  uint64_t layer;
+  uint64_t port;
+  auto operator<=>(const PortRef&) const = default;
+};
+
+std::string required_attr(pugi::xml_node element, const char* name) {
+  pugi::xml_attribute attr = element.attribute(name);
+  check(!attr.empty(), std::string("<") + element.name() + "> lacks the attribute '" + name + "'");
+  return attr.value();
+}
+
+uint64_t required_uint(pugi::xml_node element, const char* name) {
+  return static_cast<uint64_t>(
+      std::get<int64_t>(parse_attr_value(AttrKind::Int, required_attr(element, name))));
+}
+
+// Parameter's shape as PartialShape::to_ir_string writes it: "1,?,3", "" for a scalar. The
+// Parameter schema spells a dynamic dimension -1.
+std::vector<int64_t> parse_parameter_dims(const std::string& text) {
+  std::string dims;
+  for (char c : text) dims += c == '?' ? std::string("-1") : std::string(1, c);
+  return std::get<std::vector<int64_t>>(parse_attr_value(AttrKind::Ints, dims));
+}
+
+class IrReader {
+ public:
+  explicit IrReader(std::string xml_path) : xml_path_(std::move(xml_path)) {
+    for (const OpDef& def : OpRegistry::instance().all())
+      op_by_ir_name_.emplace(def.ir_type + "/" + def.ir_version, &def);
+  }
+
+  IrModel read() {
+    pugi::xml_document doc;
+    pugi::xml_parse_result parsed = doc.load_file(xml_path_.c_str());
+    if (!parsed)
+      throw Error(xml_path_ + ": not readable XML: " + parsed.description() + " at byte " +
+                  std::to_string(parsed.offset));
+    pugi::xml_node net = doc.child("net");
+    check(net && std::string(net.attribute("version").value()) == "11",
+          xml_path_ + ": not an OpenVINO IR v11 (<net version=\"11\">)");
+
+    IrModel model{net.attribute("name").value(), std::make_unique<Graph>(), {}};
+    graph_ = model.graph.get();
+    for (pugi::xml_node edge : net.child("edges").children("edge")) {
+      PortRef to{required_uint(edge, "to-layer"), required_uint(edge, "to-port")};
+      edges_[to] = PortRef{required_uint(edge, "from-layer"), required_uint(edge, "from-port")};
+    }
+    for (pugi::xml_node layer : net.child("layers").children("layer")) {
+      try {
+        read_layer(layer);
+      } catch (const Error& e) {
+        throw Error(xml_path_ + ": layer '" + layer.attribute("name").value() + "' (id " +
+                    layer.attribute("id").value() + "): " + e.what());
+      }
+    }
+    for (pugi::xml_node entry : net.child("rt_info").child("conversion_parameters").children()) {
+      pugi::xml_attribute name = entry.attribute("name");
+      model.conversion_parameters.emplace_back(name ? name.value() : entry.name(),
+                                               entry.attribute("value").value());
+    }
+    return model;
+  }
+
+ private:
+  void read_layer(pugi::xml_node layer) {
+    const uint64_t id = required_uint(layer, "id");
+    const std::string type = required_attr(layer, "type");
+    const std::string version = required_attr(layer, "version");
+    auto def = op_by_ir_name_.find(type + "/" + version);
+    check(def != op_by_ir_name_.end(), "no opset op has type " + type + " in " + version);
+
+    std::vector<Value> inputs;
+    for (pugi::xml_node port : layer.child("input").children("port")) {
+      auto edge = edges_.find(PortRef{id, required_uint(port, "id")});
+      check(edge != edges_.end(), "input port " + std::string(port.attribute("id").value()) +
+                                      " has no incoming edge");
+      inputs.push_back(producer(edge->second));
+    }
+
+    Attributes attrs = read_data(layer.child("data"), *def->second);
+    Node& node = make_op(*graph_, def->second->name, std::move(inputs), std::move(attrs),
+                         required_attr(layer, "name"));
+    BuiltLayer built{node.id(), {}};
+    uint32_t index = 0;
+    for (pugi::xml_node port : layer.child("output").children("port")) {
+      check(index < node.outputs.size(), "lists more output ports than the op has");
+      read_output_port(port, node.outputs[index]);
+      built.output_index_of_port.emplace(required_uint(port, "id"), index++);
+    }
+    check(index == node.outputs.size(), "lists fewer output ports than the op has");
+    for (pugi::xml_node attribute : layer.child("rt_info").children("attribute"))
+      if (std::string(attribute.attribute("name").value()) == "fused_names")
+        node.fused_names = std::get<std::vector<std::string>>(
+            parse_attr_value(AttrKind::Strings, attribute.attribute("value").value()));
+    check(built_.emplace(id, std::move(built)).second, "duplicate layer id");
+  }
+
+  Value producer(const PortRef& from) const {
+    auto layer = built_.find(from.layer);
+    check(layer != built_.end(), "input from layer " + std::to_string(from.layer) +
+                                     ", which is not defined earlier in the file");
+    auto output = layer->second.output_index_of_port.find(from.port);
+    check(output != layer->second.output_index_of_port.end(),
+          "input from port " + std::to_string(from.port) + " of layer " +
+              std::to_string(from.layer) + ", which is not one of its output ports");
+    return Value{layer->second.node, output->second};
+  }
+
+  Attributes read_data(pugi::xml_node data, const OpDef& def) {
+    Attributes attrs;
+    if (def.name == "opset1.Parameter") {
+      const std::string shape = required_attr(data, "shape");
+      const bool dynamic_rank = shape == "...";
+      attrs["shape"] = dynamic_rank ? std::vector<int64_t>{} : parse_parameter_dims(shape);
+      attrs["element_type"] = parse_attr_value(AttrKind::Type, required_attr(data, "element_type"));
+      attrs["dynamic_rank"] = dynamic_rank;
+    } else if (def.name == "opset1.Constant") {
+      attrs["value"] = read_constant(data);
+    } else {
+      for (pugi::xml_attribute attr : data.attributes()) {
+        const std::string name = attr.name();
+        auto spec = std::find_if(def.attrs.begin(), def.attrs.end(),
+                                 [&](const AttrSpec& s) { return s.name == name; });
+        check(spec != def.attrs.end(), "unknown attribute '" + name + "'");
+        try {
+          attrs[name] = parse_attr_value(spec->kind, attr.value());
+        } catch (const Error& e) {
+          throw Error("attribute '" + name + "': " + e.what());
+        }
+      }
+    }
+    return attrs;
+  }
+
+  Tensor read_constant(pugi::xml_node data) {
+    auto type = std::get<ElementType>(parse_attr_value(AttrKind::Type, required_attr(data, "element_type")));
+    auto shape = std::get<std::vector<int64_t>>(parse_attr_value(AttrKind::Ints, required_attr(data, "shape")));
+    const uint64_t offset = required_uint(data, "offset");
+    const uint64_t size = required_uint(data, "size");
+    if (!bin_) bin_ = MappedFile::open(std::filesystem::path(xml_path_).replace_extension(".bin").string());
+    return Tensor(type, std::move(shape), std::make_shared<BufferView>(bin_, offset, size));
+  }
+
+  static void read_output_port(pugi::xml_node port, OutputInfo& out) {
+    const std::string precision = required_attr(port, "precision");
+    check(precision == precision_name(out.type), "output port " + std::string(port.attribute("id").value()) +
+                                                     " says " + precision + ", inference gives " +
+                                                     std::string(precision_name(out.type)));
+    std::vector<int64_t> dims;
+    for (pugi::xml_node dim : port.children("dim"))
+      dims.push_back(std::get<int64_t>(parse_attr_value(AttrKind::Int, dim.text().get())));
+    std::vector<int64_t> inferred;
+    if (out.shape.rank_known())
+      for (int64_t d : out.shape.dims()) inferred.push_back(d < 0 ? -1 : d);
+    check(dims == inferred, "output port " + std::string(port.attribute("id").value()) + " has dims " +
+                                shape_to_string(dims) + ", inference gives " + shape_to_string(inferred));
+    out.names = split_tensor_names(port.attribute("names").value());
+    std::sort(out.names.begin(), out.names.end());
+  }
+
+  std::string xml_path_;
+  std::unordered_map<std::string, const OpDef*> op_by_ir_name_;
+  Graph* graph_ = nullptr;
+  std::map<PortRef, PortRef> edges_;  // to (layer, port) -> from (layer, port)
+  std::unordered_map<uint64_t, BuiltLayer> built_;
+  std::shared_ptr<const MappedFile> bin_;  // opened at the first Const
+};
+
+}  // namespace
+
+IrModel read_ir(const std::string& xml_path) { return IrReader(xml_path).read(); }
+
+}  // namespace remo

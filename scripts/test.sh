@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The whole test: build, unit tests, then end-to-end conformance and CLI behaviour
+# against OpenVINO + onnxruntime. Stops at the first failing stage. The last line is
+# "N passed, M failed" over the conformance and behaviour cases.
+# Everything downloaded or generated is cached under ${REMO_CACHE:-~/.cache/remo}.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+start=$SECONDS
+
+stage() { # stage NAME CMD... : runs CMD, output teed to $log/NAME, timed
+  local name=$1 t=$SECONDS
+  shift
+  echo "=== stage: $name"
+  if ! "$@" 2>&1 | tee "$log/$name"; then
+    echo "=== stage $name FAILED after $((SECONDS - t)) s" >&2
+    summary
+    exit 1
+  fi
+  echo "=== stage $name ok ($((SECONDS - t)) s)"
+}
+
+counts() { # the last "N passed, M failed" line a stage printed, as "N M"
+  sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$log/$1" 2>/dev/null | tail -n 1
+}
+
+summary() { # sums whatever the conformance and behaviour stages got to count
+  local p=0 f=0 n m ran=
+  for s in conformance behaviour; do
+    read -r n m <<<"$(counts "$s")" || true
+    [[ -n ${n:-} ]] && ran=1
+    p=$((p + ${n:-0})) f=$((f + ${m:-0}))
+  done
+  echo "total time $((SECONDS - start)) s"
+  [[ -z $ran ]] || echo "$p passed, $f failed"
+}
+
+stage build scripts/build.sh
+stage unit ctest --test-dir build --output-on-failure -j2
+stage venv scripts/python-env.sh
+PY=$(tail -n 1 "$log/venv") # python-env.sh prints the venv's python last
+stage models-single-op "$PY" tests/conformance/make_single_op_models.py
+stage models-cnn /usr/bin/python3 tests/conformance/make_cnn_models.py
+stage conformance "$PY" tests/conformance/run_conformance.py build/remo
+stage behaviour "$PY" tests/conformance/test_cli_behaviour.py build/remo
+summary
