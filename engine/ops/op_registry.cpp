@@ -12,6 +12,25 @@ const OpRegistry& OpRegistry::instance() {
   static const OpRegistry registry = [] {
     OpRegistry r;
     register_io_ops(r);
+    register_arithmetic_ops(r);
+    register_comparison_ops(r);
+    register_math_ops(r);
+    register_activation_ops(r);
+    register_convolution_ops(r);
+    register_pooling_ops(r);
+    register_matmul_ops(r);
+    register_normalization_ops(r);
+    register_reduction_ops(r);
+    register_reshape_ops(r);
+    register_movement_ops(r);
+    register_broadcast_ops(r);
+    register_gather_ops(r);
+    register_slice_ops(r);
+    register_split_ops(r);
+    register_pad_ops(r);
+    register_interpolate_ops(r);
+    register_convert_ops(r);
+    register_range_ops(r);
     std::sort(r.ops_.begin(), r.ops_.end(),
               [](const OpDef& a, const OpDef& b) { return a.name < b.name; });
     return r;
@@ -105,6 +124,13 @@ Node& make_op(Graph& graph, const std::string& op, std::vector<Value> inputs, At
     attrs.emplace(spec.name, *spec.default_value);
   }
   size_t outputs = def->output_count(attrs);
+  if (def->output_count_from_inputs) {
+    try {
+      outputs = def->output_count_from_inputs(graph, inputs, attrs);
+    } catch (const Error& e) {
+      throw Error(label + ": " + e.what());
+    }
+  }
   Node& node = graph.add_node(op, name, std::move(inputs), std::move(attrs), outputs);
   try {
     InferContext ctx(graph, node);
@@ -175,7 +201,12 @@ std::optional<Tensor> fold(const Graph& graph, Value v, int depth,
     if (!t) return std::nullopt;
     inputs.push_back(std::move(*t));
   }
-  std::vector<Tensor> outputs = def->evaluate(*n, inputs);
+  std::vector<Tensor> outputs;
+  try {
+    outputs = def->evaluate(*n, inputs);
+  } catch (const Error& e) {  // the consumer asking for the value is not the node that failed
+    throw Error(node_label(n->name, n->op()) + ": " + e.what());
+  }
   memo[n->id()] = outputs;
   if (v.port < outputs.size()) return outputs[v.port];
   return std::nullopt;

@@ -34,6 +34,11 @@ struct OpDef {
   size_t max_inputs = 0;
   // Number of outputs for the given (defaults-filled) attributes.
   std::function<size_t(const Attributes&)> output_count = [](const Attributes&) { return 1; };
+  // For the few ops whose output count depends on an input instead (VariadicSplit: the length of
+  // split_lengths). When set, make_op uses it rather than output_count; it throws remo::Error when
+  // the count cannot be determined.
+  std::function<size_t(const Graph&, const std::vector<Value>& inputs, const Attributes&)>
+      output_count_from_inputs;
   // Sets every output's type and shape from the inputs; throws through ctx.fail() on bad input.
   std::function<void(InferContext&)> infer;
   // Computes the outputs from static inputs (same order as the node's inputs; an omitted optional
