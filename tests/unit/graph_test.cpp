@@ -3,13 +3,12 @@
 #include "engine/graph/error.h"
 #include "engine/graph/graph.h"
 #include "engine/ops/op_registry.h"
+#include "tests/unit/test_support.h"
 
 namespace remo {
 namespace {
 
-Node& param(Graph& g, const std::string& name, std::vector<int64_t> shape) {
-  return make_op(g, "opset1.Parameter", {}, {{"shape", shape}, {"element_type", ElementType::f32}}, name);
-}
+using namespace testing_support;
 
 TEST(Graph, TracksConsumersAndRewires) {
   Graph g;

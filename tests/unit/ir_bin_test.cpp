@@ -16,31 +16,14 @@
 #include "engine/graph/error.h"
 #include "engine/ir/ir_writer.h"
 #include "engine/ops/op_registry.h"
+#include "tests/unit/test_support.h"
 
 namespace remo {
 namespace {
 
+using namespace testing_support;
+
 namespace fs = std::filesystem;
-
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = testing::TempDir() + "remo_ir_bin_XXXXXX";
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~ScratchDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 struct ConstPlacement {
   std::string name;
@@ -62,9 +45,10 @@ std::vector<ConstPlacement> write_and_place(const Graph& g, const fs::path& dir,
   return out;
 }
 
-Node& constant(Graph& g, const std::string& name, Tensor value) {
-  Node& c = make_op(g, "opset1.Constant", {}, {{"value", std::move(value)}}, name);
-  make_op(g, "opset1.Result", {c.output()}, {}, name + "_out");
+// A Constant kept alive by a Result of its own, so that the writer places it.
+Node& result_constant(Graph& g, const std::string& name, Tensor value) {
+  Node& c = constant(g, name, std::move(value));
+  result(g, c.output(), name + "_out");
   return c;
 }
 
@@ -78,10 +62,10 @@ TEST(IrBin, BlobsAreAlignedPaddedWithZerosAndDeduplicated) {
   Tensor b = Tensor::from_values<int8_t>(ElementType::i8, {5}, {1, 2, 3, 4, 5});
   Tensor a_again = Tensor::from_values<float>(ElementType::f32, {3}, {1.f, 2.f, 3.f});
   Tensor c = Tensor::from_values<uint16_t>(ElementType::f16, {2, 2}, {1, 2, 3, 4});
-  constant(g, "a", a);
-  constant(g, "b", b);
-  constant(g, "a_again", a_again);
-  constant(g, "c", c);
+  result_constant(g, "a", a);
+  result_constant(g, "b", b);
+  result_constant(g, "a_again", a_again);
+  result_constant(g, "c", c);
   ScratchDir dir;
   std::string bin;
   auto placed = write_and_place(g, dir.path(), bin);
@@ -102,9 +86,9 @@ TEST(IrBin, BlobsAreAlignedPaddedWithZerosAndDeduplicated) {
 
 TEST(IrBin, SameBytesWithAnotherTypeShareTheBlobAndEmptyOnesTakeNoSpace) {
   Graph g;
-  constant(g, "f", Tensor::from_values<float>(ElementType::f32, {1}, {0.f}));
-  constant(g, "i", Tensor::from_values<int32_t>(ElementType::i32, {1}, {0}));
-  constant(g, "empty", Tensor::from_values<int64_t>(ElementType::i64, {0}, {}));
+  result_constant(g, "f", Tensor::from_values<float>(ElementType::f32, {1}, {0.f}));
+  result_constant(g, "i", Tensor::from_values<int32_t>(ElementType::i32, {1}, {0}));
+  result_constant(g, "empty", Tensor::from_values<int64_t>(ElementType::i64, {0}, {}));
   ScratchDir dir;
   std::string bin;
   auto placed = write_and_place(g, dir.path(), bin);
@@ -133,7 +117,7 @@ TEST(IrBin, MappedWeightsAreWrittenFromTheMapping) {
   ASSERT_EQ(w.bytes(), mapped->data() + header);  // the tensor is the mapping, not a copy
 
   Graph g;
-  constant(g, "w", w);
+  result_constant(g, "w", w);
   std::string bin;
   auto placed = write_and_place(g, dir.path() / "ir", bin);
   ASSERT_EQ(placed.size(), 1u);
@@ -165,7 +149,7 @@ class FileSizeLimit {
 
 TEST(IrBin, AFailedWriteIsReportedAndLeavesNothingBehind) {
   Graph g;
-  constant(g, "big", Tensor::from_values<float>(ElementType::f32, {4096}, std::vector<float>(4096, 1.f)));
+  result_constant(g, "big", Tensor::from_values<float>(ElementType::f32, {4096}, std::vector<float>(4096, 1.f)));
   ScratchDir dir;
   try {
     FileSizeLimit limit(1024);

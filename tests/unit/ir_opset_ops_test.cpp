@@ -8,28 +8,14 @@
 
 #include "engine/ir/ir_writer.h"
 #include "engine/ops/op_registry.h"
+#include "tests/unit/test_support.h"
 
 namespace remo {
 namespace {
 
+using namespace testing_support;
+
 namespace fs = std::filesystem;
-
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = testing::TempDir() + "remo_ir_ops_XXXXXX";
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~ScratchDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-Node& param(Graph& g, const std::string& name, std::vector<int64_t> shape) {
-  return make_op(g, "opset1.Parameter", {}, {{"shape", shape}, {"element_type", ElementType::f32}}, name);
-}
 
 // Writes `g` and loads the .xml into `doc`.
 void write_and_load(const Graph& g, pugi::xml_document& doc) {

@@ -10,35 +10,14 @@
 #include "engine/ir/ir_reader.h"
 #include "engine/ir/ir_writer.h"
 #include "engine/ops/op_registry.h"
+#include "tests/unit/test_support.h"
 
 namespace remo {
 namespace {
 
+using namespace testing_support;
+
 namespace fs = std::filesystem;
-
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = testing::TempDir() + "remo_ir_reader_XXXXXX";
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~ScratchDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-Node& param(Graph& g, const std::string& name, std::vector<int64_t> shape) {
-  return make_op(g, "opset1.Parameter", {}, {{"shape", shape}, {"element_type", ElementType::f32}}, name);
-}
 
 // Writes `g` to dir/first, reads it back, writes that to dir/second and expects the same bytes.
 IrModel round_trip(const Graph& g, const fs::path& dir, const IrWriteOptions& options) {

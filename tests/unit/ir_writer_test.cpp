@@ -11,37 +11,20 @@
 #include "engine/graph/error.h"
 #include "engine/ir/ir_writer.h"
 #include "engine/ops/op_registry.h"
+#include "tests/unit/test_support.h"
 
 namespace remo {
 namespace {
 
+using namespace testing_support;
+
 namespace fs = std::filesystem;
-
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string pattern = testing::TempDir() + "remo_ir_writer_XXXXXX";
-    path_ = ::mkdtemp(pattern.data());
-  }
-  ~ScratchDir() { fs::remove_all(path_); }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 std::vector<std::string> files_in(const fs::path& dir) {
   std::vector<std::string> names;
   for (const auto& entry : fs::directory_iterator(dir)) names.push_back(entry.path().filename().string());
   std::sort(names.begin(), names.end());
   return names;
-}
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 void load(pugi::xml_document& doc, const fs::path& path) {
@@ -77,19 +60,6 @@ std::vector<std::string> edges(const pugi::xml_document& doc) {
     out.push_back(std::string(e.attribute("from-layer").value()) + ":" + e.attribute("from-port").value() +
                   "->" + e.attribute("to-layer").value() + ":" + e.attribute("to-port").value());
   return out;
-}
-
-Node& param(Graph& g, const std::string& name, std::vector<int64_t> shape,
-            ElementType type = ElementType::f32) {
-  return make_op(g, "opset1.Parameter", {}, {{"shape", shape}, {"element_type", type}}, name);
-}
-
-Node& constant(Graph& g, const std::string& name, Tensor value) {
-  return make_op(g, "opset1.Constant", {}, {{"value", std::move(value)}}, name);
-}
-
-Node& result(Graph& g, Value v, const std::string& name) {
-  return make_op(g, "opset1.Result", {v}, {}, name);
 }
 
 IrWriteOptions options(std::string name = "m") { return IrWriteOptions{std::move(name), {}}; }
