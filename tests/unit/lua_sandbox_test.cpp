@@ -5,16 +5,17 @@
 
 #include "engine/graph/error.h"
 #include "engine/lua/sandbox.h"
+#include "tests/unit/test_support.h"
 
 namespace remo {
 namespace {
 
 namespace fs = std::filesystem;
 
+// ctest runs tests in parallel processes, so each test writes into a folder of its own.
 std::string write_script(const std::string& name, const std::string& text) {
-  fs::path dir = fs::path(::testing::TempDir()) / "remo_lua_sandbox";
-  fs::create_directories(dir);
-  fs::path file = dir / name;
+  static testing_support::ScratchDir dir("remo_lua_sandbox");
+  fs::path file = dir.path() / name;
   std::ofstream(file) << text;
   return file.string();
 }

@@ -7,6 +7,7 @@
 #include "engine/ops/op_registry.h"
 #include "engine/rules/rule_set.h"
 #include "engine/rules/translate.h"
+#include "tests/unit/test_support.h"
 
 namespace remo {
 namespace {
@@ -15,11 +16,7 @@ namespace fs = std::filesystem;
 
 class TranslateTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) / ("remo_translate_" + std::to_string(counter_++));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = scratch_.path(); }
   void write(const std::string& name, const std::string& text) {
     fs::create_directories((dir_ / name).parent_path());
     std::ofstream(dir_ / name) << text;
@@ -45,8 +42,8 @@ class TranslateTest : public ::testing::Test {
   }
   const Node& result_input(Graph& g) { return g.at(g.at(g.results()[0]).input(0).node); }
 
+  testing_support::ScratchDir scratch_{"remo_translate"};
   fs::path dir_;
-  static inline int counter_ = 0;
 };
 
 TEST_F(TranslateTest, LuaTranslationBuildsOpsAndKeepsNames) {
