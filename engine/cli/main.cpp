@@ -1,14 +1,17 @@
 // remo: the command-line converter.
 #include <cstdio>
+#include <iostream>
 #include <string>
 #include <vector>
 
 #include "engine/cli/options.h"
+#include "engine/cli/subcommands.h"
 #include "engine/graph/error.h"
 
 int main(int argc, char** argv) {
   using namespace remo;
   std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && is_subcommand(args[0])) return run_subcommand(args, std::cout, std::cerr);
   CliRequest req;
   try {
     req = parse_command_line(args);
@@ -26,6 +29,7 @@ int main(int argc, char** argv) {
   }
   try {
     ConvertSummary s = convert_model(req.convert);
+    for (const std::string& w : s.warnings) std::fprintf(stderr, "remo: warning: %s\n", w.c_str());
     std::printf("[ SUCCESS ] XML file: %s\n[ SUCCESS ] BIN file: %s\n", s.xml_path.c_str(), s.bin_path.c_str());
     return 0;
   } catch (const std::exception& e) {

@@ -104,6 +104,19 @@ CliRequest parse_command_line(const std::vector<std::string>& args) {
     } else if (flag == "--extensions") {
       for (const auto& dir : split(value(), ','))
         if (!dir.empty()) c.extensions.push_back(dir);
+    } else if (flag == "--transformations_config" || flag == "--tensorflow_use_custom_operations_config") {
+      c.transformations_config = value();
+      c.recorded_options.emplace_back("transformations_config",
+                                      std::filesystem::path(c.transformations_config).filename().string());
+    } else if (flag == "--tensorflow_custom_operations_config_update") {
+      c.transformations_config_update = value();
+    } else if (flag == "--trace-rules" || flag == "--trace_rules") {
+      if (inline_value) throw Error(flag + " takes no value");
+      c.trace_rules = true;
+    } else if (flag == "--explain") {
+      c.explain_rule = value();
+    } else if (flag == "--at") {
+      c.explain_node = value();
     } else if (flag == "--framework") {
       std::string fw = value();
       if (fw != "onnx") throw Error("--framework " + fw + ": only onnx is supported in this version");
@@ -111,6 +124,8 @@ CliRequest parse_command_line(const std::vector<std::string>& args) {
       throw Error("unknown option '" + args[i] + "' (see remo --help)");
     }
   }
+  if (c.explain_rule.empty() != c.explain_node.empty())
+    throw Error("--explain RULE and --at NODE go together (why RULE does not match at NODE)");
   if (!req.help && !req.version && c.input_model.empty()) throw Error("--input_model is required (see remo --help)");
   return req;
 }
@@ -127,7 +142,19 @@ Converts a trained model to OpenVINO IR (FILE.xml + FILE.bin).
   --input_shape SHAPES     e.g. [1,3,224,224] or [1,3,224,224],[1,10]; -1 or ? keeps a dimension dynamic
   --extensions DIRS        comma-separated folders of extra rules (Lua, JSON), searched after the
                            built-in rules; a later translation of the same op wins
+  --transformations_config FILE
+                           mo's JSON sub-graph replacement config; each entry goes to the Lua
+                           replacer registered under its id (docs/transformations-config.md);
+                           a name not found is also looked up in the built-in configs/ folder
+  --tensorflow_custom_operations_config_update FILE
+                           rewrite FILE's scope entries with the inputs/outputs found in the
+                           model (as mo does), then convert
   --framework NAME         source framework (onnx); taken from the file extension by default
+  --trace-rules            print every rule application (phase, rule, node) to stderr, then a
+                           table of applications, attempts and time per rule
+  --explain RULE --at NODE after the phase of pattern rule RULE, print why it does not match at
+                           node NODE: the deepest partial match and the first failed predicate,
+                           with its JSON path (or the Lua line)
   --version                print the version and exit
   --help, -h               print this help and exit
 

@@ -25,8 +25,8 @@ std::vector<bool> reached_from_results(const Graph& graph) {
   return reached;
 }
 
-void add_layer(IrLayerPlan& plan, const Node& node) {
-  const OpDef* def = OpRegistry::instance().find(node.op());
+void add_layer(IrLayerPlan& plan, const Node& node, const CustomOpRegistry* custom = nullptr) {
+  const OpDef* def = find_op(node.op(), custom);
   if (!def) throw Error(label(node) + " is not an OpenVINO opset op");
   check(!plan.layer_of_node.count(node.id()), label(node) + " is listed twice as a model input");
   // Input ports are positional: the IR can leave out trailing inputs but cannot express a gap.
@@ -44,7 +44,7 @@ void add_layer(IrLayerPlan& plan, const Node& node) {
 
 }  // namespace
 
-IrLayerPlan plan_ir_layers(const Graph& graph) {
+IrLayerPlan plan_ir_layers(const Graph& graph, const CustomOpRegistry* custom) {
   IrLayerPlan plan;
   for (NodeId id : graph.parameters()) {
     const Node& node = graph.at(id);
@@ -60,7 +60,7 @@ IrLayerPlan plan_ir_layers(const Graph& graph) {
             label(node) + " feeds a model output but is not one of the model inputs");
       continue;
     }
-    add_layer(plan, node);
+    add_layer(plan, node, custom);
   }
   for (NodeId id : graph.results()) add_layer(plan, graph.at(id));
   return plan;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/graph/graph.h"
+#include "engine/ops/custom_ops.h"
 #include "engine/ops/op_registry.h"
 
 namespace remo {
@@ -30,8 +31,8 @@ struct IrLayerPlan {
 };
 
 // Throws remo::Error naming the node when a node to write is not an opset op known to
-// OpRegistry, has an omitted input followed by a present one, or is a Parameter that is not a
-// model input.
-IrLayerPlan plan_ir_layers(const Graph& graph);
+// OpRegistry (nor in `custom`, when given), has an omitted input followed by a present one, or
+// is a Parameter that is not a model input.
+IrLayerPlan plan_ir_layers(const Graph& graph, const CustomOpRegistry* custom = nullptr);
 
 }  // namespace remo

@@ -55,7 +55,7 @@ void create_output_dir(const fs::path& dir) {
 void write_ir(const Graph& graph, const std::string& output_dir, const IrWriteOptions& options) {
   check_model_name(options.model_name);
   // Plan first: a graph that cannot be written fails before any file is touched.
-  IrLayerPlan plan = plan_ir_layers(graph);
+  IrLayerPlan plan = plan_ir_layers(graph, options.custom_ops);
 
   const fs::path dir = output_dir.empty() ? fs::path(".") : fs::path(output_dir);
   create_output_dir(dir);

@@ -9,11 +9,16 @@
 
 namespace remo {
 
+class CustomOpRegistry;
+
 struct IrWriteOptions {
   // File stem of the .xml/.bin and the <net name>. Must be a plain file name (no '/').
   std::string model_name;
   // Written under <rt_info><conversion_parameters>, in this order. Keys must be unique.
   std::vector<std::pair<std::string, std::string>> conversion_parameters;
+  // Custom ops (a RuleSet's custom_ops()) written as layers of their own type and version, with
+  // every attribute they carry; null when the graph holds only opset ops.
+  const CustomOpRegistry* custom_ops = nullptr;
 };
 
 // Writes <output_dir>/<model_name>.xml and .bin, creating output_dir if missing. Both files are

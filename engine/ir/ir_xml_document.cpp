@@ -54,12 +54,27 @@ void add_schema_data(pugi::xml_node data, const Node& node, const OpDef& def) {
   }
 }
 
+// A custom op's attributes, all of them, in name order, spelled by the kind of their value.
+void add_free_data(pugi::xml_node data, const Node& node) {
+  static const AttrKind kKinds[] = {AttrKind::Bool,   AttrKind::Int,     AttrKind::Float,
+                                    AttrKind::String, AttrKind::Ints,    AttrKind::Floats,
+                                    AttrKind::Strings, AttrKind::Type};
+  for (const auto& [name, value] : node.attrs) {
+    if (value.index() >= std::size(kKinds))
+      throw Error(label(node) + ": attribute '" + name + "' is a " + attr_kind_name(value) +
+                  ", which an IR layer attribute cannot hold");
+    set_attr(data, name.c_str(), format_attr_value(kKinds[value.index()], value));
+  }
+}
+
 void add_data(pugi::xml_node layer, const IrLayer& entry, IrBinWriter& bin) {
   pugi::xml_node data = layer.append_child("data");
   if (entry.def->name == "opset1.Parameter")
     add_parameter_data(data, *entry.node);
   else if (entry.def->name == "opset1.Constant")
     add_constant_data(data, *entry.node, bin);
+  else if (entry.def->free_attrs)
+    add_free_data(data, *entry.node);
   else
     add_schema_data(data, *entry.node, *entry.def);
   if (!data.first_attribute()) layer.remove_child(data);

@@ -1,5 +1,7 @@
 #include "engine/lua/lua_api.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <exception>
 
@@ -232,20 +234,54 @@ int api_translate(lua_State* L) {
   return 0;
 }
 
-std::string node_name_for(LuaSession& s, const std::string& op) {
-  std::string type = op.substr(op.rfind('.') + 1);
-  const Node* fw = s.framework_node == kNoNode ? nullptr : s.graph->node(s.framework_node);
-  return s.graph->unique_name((fw ? fw->name : std::string("rule")) + "/" + type);
+// What remo.op's optional 4th argument asks for: {name = "...", fused_from = {node or value, ...}}.
+struct OpOptions {
+  std::string name;
+  std::string fused_base;           // name of the first node fused from, for naming
+  std::vector<std::string> fused;   // their fused_names (or names), merged
+};
+
+OpOptions op_options(lua_State* L, int index, const std::string& op) {
+  OpOptions o;
+  if (lua_isnoneornil(L, index)) return o;
+  luaL_checktype(L, index, LUA_TTABLE);
+  if (lua_getfield(L, index, "name") == LUA_TSTRING) o.name = lua_tostring(L, -1);
+  lua_pop(L, 1);
+  if (lua_getfield(L, index, "fused_from") != LUA_TNIL) {
+    if (!lua_istable(L, -1)) throw Error("remo.op('" + op + "'): fused_from must be a list of nodes or values");
+    lua_Integer n = luaL_len(L, -1);
+    for (lua_Integer i = 1; i <= n; ++i) {
+      lua_geti(L, -1, i);
+      const Node& src = is_value(L, -1) ? session(L).graph->at(to_value(L, -1).node) : to_node(L, -1);
+      if (o.fused_base.empty()) o.fused_base = src.name;
+      if (src.fused_names.empty()) o.fused.push_back(src.name);
+      else o.fused.insert(o.fused.end(), src.fused_names.begin(), src.fused_names.end());
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
+  return o;
 }
 
-void record_created(LuaSession& s, Node& node) {
+std::string node_name_for(LuaSession& s, const std::string& op, const OpOptions& o = {}) {
+  if (!o.name.empty()) return s.graph->unique_name(o.name);
+  std::string type = op.substr(op.rfind('.') + 1);
+  const Node* fw = s.framework_node == kNoNode ? nullptr : s.graph->node(s.framework_node);
+  std::string base = fw ? fw->name : !o.fused_base.empty() ? o.fused_base : s.rule.empty() ? "rule" : s.rule;
+  return s.graph->unique_name(base + "/" + type);
+}
+
+void record_created(LuaSession& s, Node& node, const OpOptions& o = {}) {
   node.created_by = s.rule;
   if (s.framework_node != kNoNode)
     if (const Node* fw = s.graph->node(s.framework_node)) node.fused_names = {fw->name};
+  for (const std::string& name : o.fused)
+    if (std::find(node.fused_names.begin(), node.fused_names.end(), name) == node.fused_names.end())
+      node.fused_names.push_back(name);
   s.created.push_back(node.id());
 }
 
-// remo.op(type, {inputs...}, {attrs}) -> every output of the new node
+// remo.op(type, {inputs...}, {attrs} [, {name=, fused_from=}]) -> every output of the new node
 int api_op(lua_State* L) {
   LuaSession& s = session(L);
   std::string op = luaL_checkstring(L, 1);
@@ -263,8 +299,11 @@ int api_op(lua_State* L) {
   }
   Attributes attrs;
   if (!lua_isnoneornil(L, 3)) attrs = attrs_from_table(L, 3, "remo.op('" + op + "')");
-  Node& node = make_op(*s.graph, op, std::move(inputs), std::move(attrs), node_name_for(s, op));
-  record_created(s, node);
+  OpOptions options = op_options(L, 4, op);
+  LuaRegistrations* sink = lua_registrations(L);
+  Node& node = make_op(*s.graph, op, std::move(inputs), std::move(attrs), node_name_for(s, op, options),
+                       sink ? &sink->custom_ops : nullptr);
+  record_created(s, node, options);
   for (uint32_t p = 0; p < node.outputs.size(); ++p) push_value(L, s, node.output(p));
   return static_cast<int>(node.outputs.size());
 }
@@ -308,6 +347,30 @@ void make_metatable(lua_State* L, const char* name, const luaL_Reg* methods,
 }  // namespace
 
 bool is_value(lua_State* L, int index) { return luaL_testudata(L, index, kValueMeta) != nullptr; }
+
+LuaSession& lua_session(lua_State* L) { return session(L); }
+
+LuaRegistrations* lua_registrations(lua_State* L) {
+  lua_rawgetp(L, LUA_REGISTRYINDEX, &kSinkKey);
+  auto* sink = static_cast<LuaRegistrations*>(lua_touserdata(L, -1));
+  lua_pop(L, 1);
+  return sink;
+}
+
+void push_value_handle(lua_State* L, Value v) { push_value(L, session(L), v); }
+
+bool is_node_handle(lua_State* L, int index) { return luaL_testudata(L, index, kNodeMeta) != nullptr; }
+
+const Node& to_node(lua_State* L, int index) {
+  auto* h = static_cast<NodeHandle*>(luaL_testudata(L, index, kNodeMeta));
+  if (!h) throw Error(std::string("expected a Node, got ") + luaL_typename(L, index));
+  return checked_node(L, h->node, h->epoch, "node");
+}
+
+uint64_t new_lua_epoch() {
+  static std::atomic<uint64_t> next{1};
+  return next++;
+}
 
 Value to_value(lua_State* L, int index) {
   auto* h = static_cast<ValueHandle*>(luaL_testudata(L, index, kValueMeta));
@@ -354,6 +417,10 @@ void install_lua_api(LuaSandbox& sandbox, LuaRegistrations* sink) {
   luaL_newlib(L, api);
   lua_setfield(L, -2, "remo");
   lua_pop(L, 1);
+  install_lua_graph_api(sandbox, sink);
+  install_lua_custom_op_api(sandbox, sink);
+  install_lua_replacer_api(sandbox, sink);
+  install_lua_rewrite_api(sandbox, sink);
 }
 
 LuaSessionScope::LuaSessionScope(lua_State* L, LuaSession& session) : L_(L) {

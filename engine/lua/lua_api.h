@@ -7,6 +7,7 @@
 
 #include "engine/graph/graph.h"
 #include "engine/lua/sandbox.h"
+#include "engine/ops/custom_ops.h"
 
 namespace remo {
 
@@ -17,9 +18,28 @@ struct LuaTranslation {
   std::string where;  // "rules/onnx/conv.lua:12"
 };
 
-// What remo.translate calls collect while rule files load.
+// A whole-graph pass a script registered with remo.pass(name, phase, fn).
+struct LuaPass {
+  std::string name;   // unique within a rule set; a later pass of the same name replaces it
+  std::string phase;  // "front", "middle" or "back"
+  int function_ref;   // registry reference to the Lua function
+  std::string where;  // "rules/x.lua:3"
+};
+
+// A replacement function a script registered with remo.rewrite(name, fn), for pattern rules whose
+// "replace" is {"lua": name}.
+struct LuaRewrite {
+  std::string name;
+  int function_ref;   // registry reference to the Lua function
+  std::string where;  // "rules/middle/x.lua:3"
+};
+
+// What remo.translate, remo.pass, remo.custom_op and remo.rewrite calls collect while rule files load.
 struct LuaRegistrations {
   std::vector<LuaTranslation> translations;
+  std::vector<LuaRewrite> rewrites;  // in registration order; the last of a name wins
+  std::vector<LuaPass> passes;  // in registration order
+  CustomOpRegistry custom_ops;
 };
 
 // The graph a script may read and extend during one call, and what it made there.
@@ -51,5 +71,22 @@ class LuaSessionScope {
 void push_node_handle(lua_State* L, NodeId id);
 Value to_value(lua_State* L, int index);
 bool is_value(lua_State* L, int index);
+
+// For the API files beside lua_api.cpp (lua_graph_api.cpp, lua_custom_op_api.cpp).
+// The current session; throws remo::Error when no rule runs (e.g. while a file loads).
+LuaSession& lua_session(lua_State* L);
+// The registrations sink given to install_lua_api.
+LuaRegistrations* lua_registrations(lua_State* L);
+void push_value_handle(lua_State* L, Value v);
+bool is_node_handle(lua_State* L, int index);
+// The live node of the node handle at `index`; throws remo::Error for a stale handle.
+const Node& to_node(lua_State* L, int index);
+// A fresh epoch for a LuaSession: handles made under another epoch are refused as stale.
+uint64_t new_lua_epoch();
+void install_lua_graph_api(LuaSandbox& sandbox, LuaRegistrations* sink);
+void install_lua_custom_op_api(LuaSandbox& sandbox, LuaRegistrations* sink);
+void install_lua_replacer_api(LuaSandbox& sandbox, LuaRegistrations* sink);  // lua_replacer_api.cpp
+// Adds remo.rewrite(name, fn) (engine/lua/lua_rewrite_api.cpp).
+void install_lua_rewrite_api(LuaSandbox& sandbox, LuaRegistrations* sink);
 
 }  // namespace remo

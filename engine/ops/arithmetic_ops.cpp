@@ -44,7 +44,8 @@ void infer_arithmetic(InferContext& ctx) {
 }
 
 template <typename FloatFn, typename IntFn>
-void add_arithmetic(OpRegistry& r, const std::string& type, FloatFn float_fn, IntFn int_fn) {
+void add_arithmetic(OpRegistry& r, const std::string& type, FloatFn float_fn, IntFn int_fn,
+                    bool commutative = false) {
   add_op(r, OpDef{
       .name = "opset1." + type, .ir_type = type, .ir_version = "opset1",
       .attrs = {auto_broadcast_attr()},
@@ -53,20 +54,21 @@ void add_arithmetic(OpRegistry& r, const std::string& type, FloatFn float_fn, In
       .evaluate = [float_fn, int_fn](const Node& n, const std::vector<Tensor>& in) {
         return std::vector<Tensor>{map_binary(in[0], in[1], broadcast_mode(n), in[0].type(), float_fn, int_fn)};
       },
+      .commutative = commutative,
   });
 }
 
 }  // namespace
 
 void register_arithmetic_ops(OpRegistry& r) {
-  add_arithmetic(r, "Add", [](double a, double b) { return a + b; }, wrap_add);
+  add_arithmetic(r, "Add", [](double a, double b) { return a + b; }, wrap_add, true);
   add_arithmetic(r, "Subtract", [](double a, double b) { return a - b; }, wrap_sub);
-  add_arithmetic(r, "Multiply", [](double a, double b) { return a * b; }, wrap_mul);
+  add_arithmetic(r, "Multiply", [](double a, double b) { return a * b; }, wrap_mul, true);
   add_arithmetic(r, "Power", [](double a, double b) { return std::pow(a, b); }, int_power);
   add_arithmetic(r, "Maximum", [](double a, double b) { return a > b ? a : b; },
-                 [](int64_t a, int64_t b) { return std::max(a, b); });
+                 [](int64_t a, int64_t b) { return std::max(a, b); }, true);
   add_arithmetic(r, "Minimum", [](double a, double b) { return a < b ? a : b; },
-                 [](int64_t a, int64_t b) { return std::min(a, b); });
+                 [](int64_t a, int64_t b) { return std::min(a, b); }, true);
   // m_pythondiv selects floor division for integers (Python's //); otherwise they truncate.
   add_op(r, OpDef{
       .name = "opset1.Divide", .ir_type = "Divide", .ir_version = "opset1",

@@ -14,7 +14,7 @@ void infer_comparison(InferContext& ctx) {
 }
 
 template <typename Compare>
-void add_comparison(OpRegistry& r, const std::string& type, Compare compare) {
+void add_comparison(OpRegistry& r, const std::string& type, Compare compare, bool commutative = false) {
   add_op(r, OpDef{
       .name = "opset1." + type, .ir_type = type, .ir_version = "opset1",
       .attrs = {auto_broadcast_attr()},
@@ -26,6 +26,7 @@ void add_comparison(OpRegistry& r, const std::string& type, Compare compare) {
             [compare](double a, double b) { return compare(a, b); },
             [compare](int64_t a, int64_t b) { return compare(a, b); })};
       },
+      .commutative = commutative,
   });
 }
 
@@ -35,7 +36,7 @@ void check_boolean(const InferContext& ctx, size_t i) {
 }
 
 template <typename Logic>
-void add_logical(OpRegistry& r, const std::string& type, Logic logic) {
+void add_logical(OpRegistry& r, const std::string& type, Logic logic, bool commutative = false) {
   add_op(r, OpDef{
       .name = "opset1." + type, .ir_type = type, .ir_version = "opset1",
       .attrs = {auto_broadcast_attr()},
@@ -50,6 +51,7 @@ void add_logical(OpRegistry& r, const std::string& type, Logic logic) {
         auto fn = [logic](auto a, auto b) { return logic(a != 0, b != 0); };
         return std::vector<Tensor>{map_binary(in[0], in[1], broadcast_mode(n), ElementType::boolean, fn, fn)};
       },
+      .commutative = commutative,
   });
 }
 
@@ -81,15 +83,15 @@ std::vector<Tensor> evaluate_select(const Node& n, const std::vector<Tensor>& in
 }  // namespace
 
 void register_comparison_ops(OpRegistry& r) {
-  add_comparison(r, "Equal", [](auto a, auto b) { return a == b; });
-  add_comparison(r, "NotEqual", [](auto a, auto b) { return a != b; });
+  add_comparison(r, "Equal", [](auto a, auto b) { return a == b; }, true);
+  add_comparison(r, "NotEqual", [](auto a, auto b) { return a != b; }, true);
   add_comparison(r, "Less", [](auto a, auto b) { return a < b; });
   add_comparison(r, "LessEqual", [](auto a, auto b) { return a <= b; });
   add_comparison(r, "Greater", [](auto a, auto b) { return a > b; });
   add_comparison(r, "GreaterEqual", [](auto a, auto b) { return a >= b; });
-  add_logical(r, "LogicalAnd", [](bool a, bool b) { return a && b; });
-  add_logical(r, "LogicalOr", [](bool a, bool b) { return a || b; });
-  add_logical(r, "LogicalXor", [](bool a, bool b) { return a != b; });
+  add_logical(r, "LogicalAnd", [](bool a, bool b) { return a && b; }, true);
+  add_logical(r, "LogicalOr", [](bool a, bool b) { return a || b; }, true);
+  add_logical(r, "LogicalXor", [](bool a, bool b) { return a != b; }, true);
   add_op(r, OpDef{
       .name = "opset1.LogicalNot", .ir_type = "LogicalNot", .ir_version = "opset1",
       .attrs = {},

@@ -4,6 +4,7 @@
 #include <unordered_map>
 
 #include "engine/graph/error.h"
+#include "engine/ops/custom_ops.h"
 #include "engine/ops/op_families.h"
 
 namespace remo {
@@ -94,8 +95,8 @@ void coerce(AttrKind kind, AttrValue& v) {
 }  // namespace
 
 Node& make_op(Graph& graph, const std::string& op, std::vector<Value> inputs, Attributes attrs,
-              const std::string& name) {
-  const OpDef* def = OpRegistry::instance().find(op);
+              const std::string& name, const CustomOpRegistry* custom) {
+  const OpDef* def = find_op(op, custom);
   if (!def) throw Error(node_label(name, op) + ": unknown opset op '" + op + "'");
   const std::string label = node_label(name, op);
   check(inputs.size() >= def->min_inputs && inputs.size() <= def->max_inputs,
@@ -103,9 +104,13 @@ Node& make_op(Graph& graph, const std::string& op, std::vector<Value> inputs, At
             (def->max_inputs == def->min_inputs ? "" : ".." + (def->max_inputs == SIZE_MAX ? std::string("n") : std::to_string(def->max_inputs))) +
             " inputs, got " + std::to_string(inputs.size()));
   for (auto& [key, value] : attrs) {
+    const std::string& name_of_attr = key;  // structured bindings cannot be captured before clang 16
     auto spec = std::find_if(def->attrs.begin(), def->attrs.end(),
-                             [&](const AttrSpec& s) { return s.name == key; });
-    if (spec == def->attrs.end()) throw Error(label + ": unknown attribute '" + key + "'");
+                             [&](const AttrSpec& s) { return s.name == name_of_attr; });
+    if (spec == def->attrs.end()) {
+      if (def->free_attrs) continue;  // a custom op keeps its attributes as given
+      throw Error(label + ": unknown attribute '" + key + "'");
+    }
     coerce(spec->kind, value);
     check(kind_matches(spec->kind, value), label + ": attribute '" + key + "' must be " +
                                                kind_name(spec->kind) + ", got " + attr_kind_name(value));
@@ -142,8 +147,8 @@ Node& make_op(Graph& graph, const std::string& op, std::vector<Value> inputs, At
   return node;
 }
 
-void infer_node(Graph& graph, Node& node) {
-  const OpDef* def = OpRegistry::instance().find(node.op());
+void infer_node(Graph& graph, Node& node, const CustomOpRegistry* custom) {
+  const OpDef* def = find_op(node.op(), custom);
   if (!def) return;  // framework and custom ops keep whatever types they were given
   InferContext ctx(graph, node);
   def->infer(ctx);

@@ -24,6 +24,7 @@ struct AttrSpec {
 };
 
 class InferContext;
+class CustomOpRegistry;
 
 struct OpDef {
   std::string name;        // qualified name used inside remo: "opset1.Convolution"
@@ -44,6 +45,11 @@ struct OpDef {
   // Computes the outputs from static inputs (same order as the node's inputs; an omitted optional
   // input is an empty Tensor). Empty when the op is never constant-folded.
   std::function<std::vector<Tensor>(const Node&, const std::vector<Tensor>&)> evaluate;
+  // Inputs 0 and 1 may be swapped without changing the result; pattern rules match both orders.
+  bool commutative = false;
+  // Custom ops (engine/ops/custom_ops.h): attributes are kept as given instead of being checked
+  // against `attrs`, and the IR writer writes every one of them.
+  bool free_attrs = false;
 };
 
 class OpRegistry {
@@ -84,11 +90,12 @@ class InferContext {
 
 // Creates an opset node: checks that the op exists, fills defaults, validates attribute kinds,
 // enum choices and the input count, then infers output types and shapes. Throws remo::Error
-// naming the node on any violation; the graph is left unchanged in that case.
+// naming the node on any violation; the graph is left unchanged in that case. Ops that are not
+// in the opset are looked up in `custom` (a rule set's custom ops) when given.
 Node& make_op(Graph& graph, const std::string& op, std::vector<Value> inputs, Attributes attrs,
-              const std::string& name);
-// Re-runs inference of an existing opset node (after its inputs changed).
-void infer_node(Graph& graph, Node& node);
+              const std::string& name, const CustomOpRegistry* custom = nullptr);
+// Re-runs inference of an existing opset (or, with `custom`, custom) node after its inputs changed.
+void infer_node(Graph& graph, Node& node, const CustomOpRegistry* custom = nullptr);
 // The value of `v` if it can be computed at conversion time, by evaluating Constants and
 // foldable producers; nullopt otherwise.
 std::optional<Tensor> try_fold(const Graph& graph, Value v);

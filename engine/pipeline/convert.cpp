@@ -1,12 +1,21 @@
 #include "engine/pipeline/convert.h"
 
+#include <chrono>
 #include <filesystem>
+#include <iostream>
+#include <map>
+#include <optional>
 
 #include "engine/graph/error.h"
 #include "engine/ir/ir_writer.h"
 #include "engine/ops/op_registry.h"
 #include "engine/passes/constant_folding.h"
 #include "engine/pipeline/input_shapes.h"
+#include "engine/ops/custom_ops.h"
+#include "engine/rules/lua_pass.h"
+#include "engine/rules/phase_driver.h"
+#include "engine/rules/mo_config/apply_config.h"
+#include "engine/rules/mo_config/config_update.h"
 #include "engine/rules/rule_set.h"
 #include "engine/rules/translate.h"
 #include "frontends/onnx/onnx_reader.h"
@@ -24,9 +33,22 @@ std::unique_ptr<Graph> read_model(const std::string& path) {
   throw Error(path + ": unknown model format '" + ext + "' (supported: .onnx)");
 }
 
-void check_fully_translated(const Graph& g) {
+// translate_graph, with a count per framework op (and the total time) in the trace when given.
+void translate_traced(Graph& g, RuleSet& rules, RuleTrace* trace) {
+  if (!trace) return translate_graph(g, rules);
+  std::map<std::string, size_t> counts;
   for (NodeId id = 0; id < g.id_limit(); ++id)
-    if (const Node* n = g.node(id); n && !OpRegistry::instance().find(n->op()))
+    if (const Node* n = g.node(id); n && n->op().rfind("opset", 0) != 0) ++counts[n->op()];
+  auto start = std::chrono::steady_clock::now();
+  translate_graph(g, rules);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  for (const auto& [op, count] : counts) trace->translated("translate " + op, count, 0);
+  trace->translated("translate (time of all ops)", 0, seconds);
+}
+
+void check_fully_translated(const Graph& g, const CustomOpRegistry& custom) {
+  for (NodeId id = 0; id < g.id_limit(); ++id)
+    if (const Node* n = g.node(id); n && !find_op(n->op(), &custom))
       throw Error("node '" + n->name + "' (" + n->op() + ") is left untranslated");
 }
 
@@ -39,20 +61,46 @@ ConvertSummary convert_model(const ConvertOptions& options) {
   check(!model_name.empty() && model_name.find('/') == std::string::npos,
         "--model_name '" + model_name + "' must be a plain file name");
 
-  std::vector<std::string> folders{RuleSet::builtin_folder()};
+  std::vector<std::string> folders{RuleSet::builtin_folder(), RuleSet::builtin_scripts_folder()};
   folders.insert(folders.end(), options.extensions.begin(), options.extensions.end());
   RuleSet rules(folders);
+  std::optional<MoConfig> config;
+  if (!options.transformations_config.empty())
+    config = load_mo_config(resolve_mo_config_path(options.transformations_config, RuleSet::builtin_configs_folder()));
 
   std::unique_ptr<Graph> graph = read_model(options.input_model);
   apply_input_shapes(*graph, options.input_names, options.input_shapes);
-  translate_graph(*graph, rules);
+  if (!options.transformations_config_update.empty())
+    update_mo_config_file(*graph, options.transformations_config_update);
+  std::vector<std::string> warnings;
+  if (config) warnings = apply_mo_config(*graph, *config, rules.lua(), folders);
+  // --trace-rules prints every rule application as it happens and a table at the end; --explain
+  // is answered at the end of the phase its rule belongs to.
+  RuleTrace trace(options.trace_rules ? &std::cerr : nullptr);
+  RewriteOptions rewrite;
+  if (options.trace_rules || !options.explain_rule.empty()) rewrite.trace = &trace;
+  if (!options.explain_rule.empty()) {
+    if (!rules.pattern_rules().count(options.explain_rule)) explain_rule(*graph, rules, options.explain_rule, "");
+    trace.request_explain(options.explain_rule, options.explain_node);
+  }
+  translate_traced(*graph, rules, rewrite.trace);
+  run_phase(*graph, rules, "front", rewrite);
   fold_constants(*graph);
   graph->remove_dead_nodes();
-  check_fully_translated(*graph);
+  run_phase(*graph, rules, "middle", rewrite);
+  fold_constants(*graph);
+  graph->remove_dead_nodes();
+  run_phase(*graph, rules, "back", rewrite);
+  fold_constants(*graph);
+  graph->remove_dead_nodes();
+  if (options.trace_rules) trace.write_summary(std::cerr);
+  if (trace.explanation()) std::cerr << *trace.explanation();
+  check_fully_translated(*graph, rules.custom_ops());
 
   IrWriteOptions write;
   write.model_name = model_name;
   write.conversion_parameters = options.recorded_options;
+  write.custom_ops = &rules.custom_ops();
   fs::path dir(options.output_dir);
   std::error_code ec;
   for (const char* ext : {".xml", ".bin"}) {
@@ -62,7 +110,7 @@ ConvertSummary convert_model(const ConvertOptions& options) {
   }
   write_ir(*graph, options.output_dir, write);
   return ConvertSummary{(dir / (model_name + ".xml")).string(), (dir / (model_name + ".bin")).string(),
-                        graph->node_count()};
+                        graph->node_count(), std::move(warnings)};
 }
 
 }  // namespace remo

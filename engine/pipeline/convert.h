@@ -16,6 +16,15 @@ struct ConvertOptions {
   std::vector<std::string> extensions;  // rule folders searched after the built-in one
   std::vector<std::string> input_names; // --input: which inputs the shapes apply to
   std::vector<PartialShape> input_shapes;
+  // mo transformations config applied to the framework graph before translation, and a config
+  // to rewrite in place with the boundaries found (--tensorflow_custom_operations_config_update).
+  std::string transformations_config;
+  std::string transformations_config_update;
+  // --trace-rules: print each rule application and a table of counts and time per rule to stderr.
+  bool trace_rules = false;
+  // --explain RULE --at NODE: print why pattern rule RULE does not match at node NODE.
+  std::string explain_rule;
+  std::string explain_node;
   // What the user asked for, recorded in the IR's rt_info (never timestamps or absolute paths).
   std::vector<std::pair<std::string, std::string>> recorded_options;
 };
@@ -24,6 +33,7 @@ struct ConvertSummary {
   std::string xml_path;
   std::string bin_path;
   size_t node_count = 0;
+  std::vector<std::string> warnings;  // e.g. config entries that matched nothing
 };
 
 // Throws remo::Error on any failure; nothing is written to output_dir then.

@@ -90,9 +90,9 @@ std::map<std::string, Translator> parse_json_rule_file(const std::string& path, 
   std::map<std::string, Translator> out;
   if (!root.is_object()) throw Error(display + ": expected a JSON object at the top");
   for (const auto& [key, value] : root.items()) {
-    if (key == "comment") continue;
+    if (key == "comment" || key == "patterns") continue;  // patterns: engine/rules/pattern.h
     if (key != "translations")
-      throw Error(display + ": unknown top-level key '" + key + "' (expected \"translations\")");
+      throw Error(display + ": unknown top-level key '" + key + "' (expected \"translations\" or \"patterns\")");
     if (!value.is_object()) throw Error(display + ": \"translations\" must map framework ops to entries");
     for (const auto& [op, entry] : value.items()) {
       std::string where = display + ": translations." + op;

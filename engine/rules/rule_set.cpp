@@ -26,7 +26,8 @@ std::vector<fs::path> rule_files(const fs::path& folder) {
     }
     if (!it->is_regular_file()) continue;
     auto ext = it->path().extension();
-    if (ext == ".json" || ext == ".lua") files.push_back(it->path());
+    bool test = it->path().filename().string().ends_with(".test.json");  // rule tests, not rules
+    if ((ext == ".json" && !test) || ext == ".lua") files.push_back(it->path());
   }
   if (ec) throw Error(folder.string() + ": cannot list rule files: " + ec.message());
   std::sort(files.begin(), files.end());
@@ -35,16 +36,25 @@ std::vector<fs::path> rule_files(const fs::path& folder) {
 
 }  // namespace
 
-std::string RuleSet::builtin_folder() {
-  if (const char* env = std::getenv("REMO_RULES_DIR"); env && *env) return env;
+namespace {
+
+// A built-in folder: $ENV, else <exe>/../share/remo/NAME, else the source tree's NAME.
+std::string builtin_data_folder(const char* env_name, const char* name) {
+  if (const char* env = std::getenv(env_name); env && *env) return env;
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    fs::path installed = exe.parent_path().parent_path() / "share" / "remo" / "rules";
+    fs::path installed = exe.parent_path().parent_path() / "share" / "remo" / name;
     if (fs::is_directory(installed, ec)) return installed.string();
   }
-  return std::string(REMO_SOURCE_RULES_DIR) + "/rules";
+  return std::string(REMO_SOURCE_RULES_DIR) + "/" + name;
 }
+
+}  // namespace
+
+std::string RuleSet::builtin_folder() { return builtin_data_folder("REMO_RULES_DIR", "rules"); }
+std::string RuleSet::builtin_scripts_folder() { return builtin_data_folder("REMO_SCRIPTS_DIR", "scripts"); }
+std::string RuleSet::builtin_configs_folder() { return builtin_data_folder("REMO_CONFIGS_DIR", "configs"); }
 
 RuleSet::RuleSet(const std::vector<std::string>& folders, LuaLimits limits)
     : folders_(folders), lua_(std::make_unique<LuaSandbox>(limits)) {
@@ -62,10 +72,22 @@ RuleSet::RuleSet(const std::vector<std::string>& folders, LuaLimits limits)
       else load_lua(file.string(), display);
     }
   }
+  // Lua replacements may be registered in any file, before or after the pattern that names them.
+  for (const auto& [name, rule] : patterns_)
+    if (!rule.replacement.lua.empty() && !find_rewrite(rule.replacement.lua))
+      throw Error(rule.replacement.path + ".lua: no function registered with remo.rewrite(\"" +
+                  rule.replacement.lua + "\", fn) in any rule file");
+}
+
+const LuaRewrite* RuleSet::find_rewrite(const std::string& name) const {
+  for (auto it = registrations_.rewrites.rbegin(); it != registrations_.rewrites.rend(); ++it)
+    if (it->name == name) return &*it;
+  return nullptr;
 }
 
 void RuleSet::load_json(const std::string& path, const std::string& display) {
   for (auto& [op, t] : parse_json_rule_file(path, display)) translators_[op] = std::move(t);
+  for (auto& rule : parse_pattern_rules(path, display)) patterns_[rule.name] = std::move(rule);
 }
 
 void RuleSet::load_lua(const std::string& path, const std::string& display) {

@@ -1,6 +1,5 @@
 #include "engine/rules/translate.h"
 
-#include <atomic>
 #include <map>
 
 #include "engine/graph/error.h"
@@ -34,7 +33,7 @@ void check_all_translatable(const Graph& g, const RuleSet& rules) {
   std::map<std::string, Missing> missing;
   for (NodeId id = 0; id < g.id_limit(); ++id) {
     const Node* n = g.node(id);
-    if (!n || is_opset_op(n->op())) continue;
+    if (!n || is_opset_op(n->op()) || rules.custom_ops().find(n->op())) continue;
     const Translator* t = rules.find_translator(n->op());
     std::string reason;
     if (!t) {
@@ -115,16 +114,20 @@ std::vector<Value> run_lua(RuleSet& rules, LuaSession& session, const Translator
   return outs;
 }
 
-std::atomic<uint64_t> next_epoch{1};
-
 }  // namespace
 
 void translate_graph(Graph& g, RuleSet& rules) {
   check_all_translatable(g, rules);
-  uint64_t epoch = next_epoch++;
+  uint64_t epoch = new_lua_epoch();
   for (NodeId id : g.topological_order()) {
     Node* n = g.node(id);
-    if (!n || is_opset_op(n->op())) continue;
+    if (!n) continue;
+    if (is_opset_op(n->op()) || rules.custom_ops().find(n->op())) {
+      // An opset node made before translation (by a sub-graph replacer) was inferred while its
+      // inputs were still framework ops; its inputs are translated now, so infer it again.
+      if (!n->inputs().empty()) infer_node(g, *n, &rules.custom_ops());
+      continue;
+    }
     const Translator& t = *rules.find_translator(n->op());
     const std::string name = n->name;
     std::vector<Value> outs;
