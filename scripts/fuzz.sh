@@ -22,7 +22,11 @@ cmake --build build-fuzz --target "fuzz_$target" -j"$(nproc)" >/dev/null
 corpus=${REMO_CACHE:-$HOME/.cache/remo}/fuzz/$target
 crashes=build-fuzz/crashes/$target
 mkdir -p "$corpus" "$crashes"
-seeds=tests/fuzz/seeds/$target
+# Seeds: tests/fuzz/seeds/TARGET where it exists; the built-in rules and the extension example
+# are the seeds of the rule readers.
+seeds=()
+[[ -d tests/fuzz/seeds/$target ]] && seeds+=(tests/fuzz/seeds/$target)
+case $target in rule_json|lua_rule) seeds+=(rules/onnx rules/middle tests/data/extensions/custom_abs_plus_one) ;; esac
 # The Lua instruction budget keeps each input short; libFuzzer's own timeout catches real hangs.
 build-fuzz/fuzz_"$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-  -artifact_prefix="$crashes/" -print_final_stats=1 "$corpus" "$seeds"
+  -artifact_prefix="$crashes/" -print_final_stats=1 "$corpus" "${seeds[@]}"

@@ -6,6 +6,7 @@
 #include <exception>
 
 #include "engine/graph/error.h"
+#include "engine/lua/lua_guard.h"
 #include "engine/lua/lua_values.h"
 #include "engine/ops/op_registry.h"
 
@@ -27,20 +28,6 @@ struct NodeHandle {
   uint64_t epoch;
   NodeId node;
 };
-
-// Turns C++ exceptions into Lua errors prefixed with the script position, so that no C++
-// exception crosses Lua frames as an anonymous error.
-template <lua_CFunction F>
-int guarded(lua_State* L) {
-  try {
-    return F(L);
-  } catch (const std::exception& e) {
-    luaL_where(L, 1);
-    lua_pushstring(L, e.what());
-    lua_concat(L, 2);
-  }
-  return lua_error(L);
-}
 
 LuaSession* current_session(lua_State* L) {
   lua_rawgetp(L, LUA_REGISTRYINDEX, &kSessionKey);
@@ -224,10 +211,7 @@ int api_translate(lua_State* L) {
   auto* sink = static_cast<LuaRegistrations*>(lua_touserdata(L, -1));
   lua_pop(L, 1);
   if (!sink || current_session(L)) throw Error("remo.translate may only be called while a rule file loads");
-  luaL_where(L, 1);
-  std::string where = lua_tostring(L, -1);
-  lua_pop(L, 1);
-  while (!where.empty() && (where.back() == ' ' || where.back() == ':')) where.pop_back();
+  std::string where = lua_caller_position(L);
   lua_pushvalue(L, 2);
   int ref = luaL_ref(L, LUA_REGISTRYINDEX);
   sink->translations.push_back(LuaTranslation{op, ref, where});
@@ -392,26 +376,26 @@ void install_lua_api(LuaSandbox& sandbox, LuaRegistrations* sink) {
   lua_rawsetp(L, LUA_REGISTRYINDEX, &kSinkKey);
 
   static const luaL_Reg value_methods[] = {
-      {"shape", guarded<value_shape>}, {"rank", guarded<value_rank>},
-      {"type", guarded<value_type>},   {"value", guarded<value_value>},
-      {"op", guarded<value_op>},       {nullptr, nullptr}};
+      {"shape", lua_guarded<value_shape>}, {"rank", lua_guarded<value_rank>},
+      {"type", lua_guarded<value_type>},   {"value", lua_guarded<value_value>},
+      {"op", lua_guarded<value_op>},       {nullptr, nullptr}};
   static const luaL_Reg value_meta[] = {
-      {"__tostring", guarded<value_tostring>}, {"__eq", guarded<value_eq>}, {nullptr, nullptr}};
+      {"__tostring", lua_guarded<value_tostring>}, {"__eq", lua_guarded<value_eq>}, {nullptr, nullptr}};
   make_metatable(L, kValueMeta, value_methods, value_meta);
 
   static const luaL_Reg node_methods[] = {
-      {"input", guarded<node_input>},         {"input_count", guarded<node_input_count>},
-      {"output_count", guarded<node_output_count>}, {"attr", guarded<node_attr>},
-      {"has_attr", guarded<node_has_attr>},   {nullptr, nullptr}};
+      {"input", lua_guarded<node_input>},         {"input_count", lua_guarded<node_input_count>},
+      {"output_count", lua_guarded<node_output_count>}, {"attr", lua_guarded<node_attr>},
+      {"has_attr", lua_guarded<node_has_attr>},   {nullptr, nullptr}};
   static const luaL_Reg node_meta[] = {
-      {"__index", guarded<node_index>}, {"__tostring", guarded<node_tostring>}, {nullptr, nullptr}};
+      {"__index", lua_guarded<node_index>}, {"__tostring", lua_guarded<node_tostring>}, {nullptr, nullptr}};
   make_metatable(L, kNodeMeta, node_methods, node_meta);
   register_tensor_type(L);
 
-  static const luaL_Reg api[] = {{"translate", guarded<api_translate>},
-                                 {"op", guarded<api_op>},
-                                 {"const", guarded<api_const>},
-                                 {"is_value", guarded<api_is_value>},
+  static const luaL_Reg api[] = {{"translate", lua_guarded<api_translate>},
+                                 {"op", lua_guarded<api_op>},
+                                 {"const", lua_guarded<api_const>},
+                                 {"is_value", lua_guarded<api_is_value>},
                                  {nullptr, nullptr}};
   sandbox.push_globals();
   luaL_newlib(L, api);

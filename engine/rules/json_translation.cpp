@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/graph/error.h"
+#include "engine/rules/json_attr.h"
 
 namespace remo {
 namespace {
@@ -12,22 +13,7 @@ namespace {
 using nlohmann::json;
 
 AttrValue attr_from_json(const json& j, const std::string& where) {
-  if (j.is_boolean()) return j.get<bool>();
-  if (j.is_number_integer()) return j.get<int64_t>();
-  if (j.is_number()) return j.get<double>();
-  if (j.is_string()) return j.get<std::string>();
-  if (j.is_array()) {
-    if (j.empty()) return std::vector<int64_t>{};
-    bool ints = true, numbers = true, strings = true;
-    for (const auto& e : j) {
-      ints &= e.is_number_integer();
-      numbers &= e.is_number();
-      strings &= e.is_string();
-    }
-    if (ints) return j.get<std::vector<int64_t>>();
-    if (numbers) return j.get<std::vector<double>>();
-    if (strings) return j.get<std::vector<std::string>>();
-  }
+  if (auto value = remo::attr_from_json(j)) return *value;
   throw Error(where + ": expected a number, string, boolean or a list of one of them");
 }
 

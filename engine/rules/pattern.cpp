@@ -1,5 +1,7 @@
 #include "engine/rules/pattern.h"
 
+#include "engine/rules/json_attr.h"
+
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -25,26 +27,10 @@ std::string fmt_double(double v) {
 }
 
 AttrValue literal(const json& j, const std::string& at) {
-  if (j.is_boolean()) return j.get<bool>();
-  if (j.is_number_integer()) return j.get<int64_t>();
-  if (j.is_number()) return j.get<double>();
-  if (j.is_string()) {
-    // Element type names are types, so that {"destination_type": "f32"} compares and copies as one.
+  // Element type names are types, so that {"destination_type": "f32"} compares and copies as one.
+  if (j.is_string())
     if (auto t = parse_element_type(j.get<std::string>())) return *t;
-    return j.get<std::string>();
-  }
-  if (j.is_array()) {
-    if (j.empty()) return std::vector<int64_t>{};
-    bool ints = true, numbers = true, strings = true;
-    for (const auto& e : j) {
-      ints &= e.is_number_integer();
-      numbers &= e.is_number();
-      strings &= e.is_string();
-    }
-    if (ints) return j.get<std::vector<int64_t>>();
-    if (numbers) return j.get<std::vector<double>>();
-    if (strings) return j.get<std::vector<std::string>>();
-  }
+  if (auto value = attr_from_json(j)) return *value;
   throw Error(at + ": expected a number, string, boolean or a list of one of them");
 }
 

@@ -1,5 +1,7 @@
 #include "engine/rules/mo_config/apply_config.h"
 
+#include "engine/rules/json_attr.h"
+
 #include <unordered_set>
 
 #include "engine/graph/error.h"
@@ -20,22 +22,8 @@ std::string match_label(const MoConfig& config, const MoConfigEntry& e, const Su
 
 // A custom attribute as a node attribute: scalars and flat lists keep their kind; anything else
 // (objects, nested lists, null) is kept as its JSON text.
-AttrValue attr_from_json(const json& j) {
-  if (j.is_boolean()) return j.get<bool>();
-  if (j.is_number_integer()) return j.get<int64_t>();
-  if (j.is_number()) return j.get<double>();
-  if (j.is_string()) return j.get<std::string>();
-  if (j.is_array()) {
-    bool ints = true, numbers = true, strings = true;
-    for (const json& x : j) {
-      ints = ints && x.is_number_integer();
-      numbers = numbers && x.is_number();
-      strings = strings && x.is_string();
-    }
-    if (ints) return j.get<std::vector<int64_t>>();
-    if (numbers) return j.get<std::vector<double>>();
-    if (strings) return j.get<std::vector<std::string>>();
-  }
+AttrValue custom_attribute(const json& j) {
+  if (auto value = attr_from_json(j)) return *value;
   return j.dump();
 }
 
@@ -55,7 +43,7 @@ ReplacerResult op_shortcut(Graph& g, const MoConfigEntry& e, const SubgraphMatch
   while (!inputs.empty() && !inputs.back().valid()) inputs.pop_back();
   Attributes attrs;
   for (auto it = e.custom_attributes.begin(); it != e.custom_attributes.end(); ++it)
-    attrs[it.key()] = attr_from_json(it.value());
+    attrs[it.key()] = custom_attribute(it.value());
   Node& node = g.add_node(framework_domain(g) + "." + *e.op, g.unique_name(e.id), std::move(inputs), std::move(attrs),
                           m.outputs.size());
   node.created_by = where;
