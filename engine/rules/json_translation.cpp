@@ -70,7 +70,7 @@ std::map<std::string, Translator> parse_json_rule_file(const std::string& path, 
   json root;
   try {
     root = json::parse(in);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // syntax errors, and numbers too large for a double
     throw Error(display + ": invalid JSON: " + e.what());
   }
   std::map<std::string, Translator> out;

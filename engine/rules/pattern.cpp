@@ -733,7 +733,7 @@ std::vector<PatternRule> parse_pattern_rules(const std::string& path, const std:
   json root;
   try {
     root = json::parse(in);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // syntax errors, and numbers too large for a double
     throw Error(file + ": invalid JSON: " + e.what());
   }
   std::vector<PatternRule> out;

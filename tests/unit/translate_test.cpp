@@ -159,5 +159,16 @@ TEST_F(TranslateTest, BrokenJsonRuleFileNamesTheFile) {
   }
 }
 
+// Found by fuzz_rule_json: a number too large for a double is a JSON error, not a crash.
+TEST_F(TranslateTest, NumberTooLargeInARuleFileIsAClearError) {
+  write("huge.json", "2e993");
+  try {
+    RuleSet rules({dir_.string()});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("huge.json: invalid JSON"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace remo

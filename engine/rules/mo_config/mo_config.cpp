@@ -189,7 +189,7 @@ MoConfig parse_mo_config(const std::string& text, const std::string& path) {
   json doc;
   try {
     doc = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // syntax errors, and numbers too large for a double
     throw Error(path + ": not valid JSON: " + e.what());
   }
   if (!doc.is_array())
