@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test: build, unit tests, then end-to-end conformance and CLI behaviour
-# against OpenVINO + onnxruntime. Stops at the first failing stage. The last line is
-# "N passed, M failed" over the conformance and behaviour cases.
+# against OpenVINO + onnxruntime, then all of it again built with ASan and UBSan. Stops at the
+# first failing stage. The last line is "N passed, M failed" over the conformance and behaviour
+# cases of the plain build.
 # Everything downloaded or generated is cached under ${REMO_CACHE:-~/.cache/remo}.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -45,4 +46,15 @@ stage models-single-op "$PY" tests/conformance/make_single_op_models.py
 stage models-cnn /usr/bin/python3 tests/conformance/make_cnn_models.py
 stage conformance "$PY" tests/conformance/run_conformance.py build/remo
 stage behaviour "$PY" tests/conformance/test_cli_behaviour.py build/remo
+
+# The same suites once more with AddressSanitizer and UndefinedBehaviorSanitizer: memory errors
+# and undefined behaviour fail the run even when the results happen to be right.
+build_sanitized() {
+  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREMO_SANITIZE=ON >/dev/null
+  cmake --build build-asan -j"$(nproc)"
+}
+stage build-sanitized build_sanitized
+stage unit-sanitized ctest --test-dir build-asan --output-on-failure -j2
+stage conformance-sanitized "$PY" tests/conformance/run_conformance.py build-asan/remo
+stage behaviour-sanitized "$PY" tests/conformance/test_cli_behaviour.py build-asan/remo
 summary
