@@ -4,12 +4,19 @@
 #   PY=$(scripts/python-env.sh)
 # The venv is rebuilt only when tests/conformance/requirements.txt changes: its hash is
 # stored inside the venv, so a warm machine pays one sha256sum.
+#   scripts/python-env.sh --legacy-mo   makes the venv of legacy mo (openvino-dev, for
+#                                       tests/bench/quality.py) from tests/bench/requirements-mo.txt
+#                                       instead, and prints its python.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 cache=${REMO_CACHE:-$HOME/.cache/remo}
 venv=$cache/venv
 req=tests/conformance/requirements.txt
+if [[ ${1:-} == --legacy-mo ]]; then
+  venv=$cache/venv-mo
+  req=tests/bench/requirements-mo.txt
+fi
 # Pip's downloads live beside the venv so that REMO_CACHE holds everything we fetch.
 export PIP_CACHE_DIR=$cache/pip PIP_DISABLE_PIP_VERSION_CHECK=1
 want=$(sha256sum "$req" | cut -d' ' -f1)

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   try {
     ConvertSummary s = convert_model(req.convert);
     for (const std::string& w : s.warnings) std::fprintf(stderr, "remo: warning: %s\n", w.c_str());
+    if (!s.verify_report.empty()) std::fprintf(stderr, "remo: %s\n", s.verify_report.c_str());
     std::printf("[ SUCCESS ] XML file: %s\n[ SUCCESS ] BIN file: %s\n", s.xml_path.c_str(), s.bin_path.c_str());
     return 0;
   } catch (const std::exception& e) {

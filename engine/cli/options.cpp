@@ -113,6 +113,9 @@ CliRequest parse_command_line(const std::vector<std::string>& args) {
     } else if (flag == "--trace-rules" || flag == "--trace_rules") {
       if (inline_value) throw Error(flag + " takes no value");
       c.trace_rules = true;
+    } else if (flag == "--verify") {
+      if (inline_value) throw Error(flag + " takes no value");
+      c.verify = true;
     } else if (flag == "--explain") {
       c.explain_rule = value();
     } else if (flag == "--at") {
@@ -155,6 +158,10 @@ Converts a trained model to OpenVINO IR (FILE.xml + FILE.bin).
   --explain RULE --at NODE after the phase of pattern rule RULE, print why it does not match at
                            node NODE: the deepest partial match and the first failed predicate,
                            with its JSON path (or the Lua line)
+  --verify                 run the graph after translation and after the rewrites on the same
+                           generated inputs with the reference evaluators; if the outputs
+                           differ, name the first rule application (or pass, or folding) that
+                           changed them and write nothing
   --version                print the version and exit
   --help, -h               print this help and exit
 

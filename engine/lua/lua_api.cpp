@@ -1,5 +1,7 @@
 #include "engine/lua/lua_api.h"
 
+#include "engine/passes/node_signature.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cmath>
@@ -9,6 +11,7 @@
 #include "engine/lua/lua_guard.h"
 #include "engine/lua/lua_values.h"
 #include "engine/ops/op_registry.h"
+#include "engine/passes/node_signature.h"
 
 namespace remo {
 namespace {
@@ -193,6 +196,16 @@ int node_attr(lua_State* L) {
     throw Error("node '" + n.name + "' (" + n.op() + ") has no attribute '" + key + "'");
   }
   push_attr(L, it->second);
+  return 1;
+}
+
+// node:signature(): equal for two nodes that compute the same thing (same op, attributes and
+// inputs), nil for nodes never to be merged. See engine/passes/node_signature.h.
+int node_signature_method(lua_State* L) {
+  const Node& n = framework_node(L, 1);
+  auto signature = node_signature(*current_session(L)->graph, n.id());
+  if (signature) lua_pushlstring(L, signature->data(), signature->size());
+  else lua_pushnil(L);
   return 1;
 }
 
@@ -386,7 +399,8 @@ void install_lua_api(LuaSandbox& sandbox, LuaRegistrations* sink) {
   static const luaL_Reg node_methods[] = {
       {"input", lua_guarded<node_input>},         {"input_count", lua_guarded<node_input_count>},
       {"output_count", lua_guarded<node_output_count>}, {"attr", lua_guarded<node_attr>},
-      {"has_attr", lua_guarded<node_has_attr>},   {nullptr, nullptr}};
+      {"has_attr", lua_guarded<node_has_attr>},   {"signature", lua_guarded<node_signature_method>},
+      {nullptr, nullptr}};
   static const luaL_Reg node_meta[] = {
       {"__index", lua_guarded<node_index>}, {"__tostring", lua_guarded<node_tostring>}, {nullptr, nullptr}};
   make_metatable(L, kNodeMeta, node_methods, node_meta);

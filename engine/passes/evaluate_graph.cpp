@@ -1,5 +1,6 @@
 #include "engine/passes/evaluate_graph.h"
 
+#include <cmath>
 #include <unordered_map>
 
 #include "engine/graph/error.h"
@@ -56,6 +57,33 @@ std::vector<Tensor> evaluate_graph(const Graph& graph, const std::map<std::strin
   }
   std::vector<Tensor> out;
   for (NodeId id : graph.results()) out.push_back(values.at(id).at(0));
+  return out;
+}
+
+double next_test_value(uint32_t& state, ElementType type) {
+  state = state * 1103515245u + 12345u;
+  double r = static_cast<double>((state >> 8) % 2001) / 1000.0 - 1.0;  // [-1, 1] in steps of 0.001
+  if (is_floating(type)) return r * 2.0;
+  if (type == ElementType::boolean) return (state >> 12) & 1;
+  return std::round(r * 5.0);
+}
+
+std::map<std::string, Tensor> generated_inputs(const Graph& graph) {
+  std::map<std::string, Tensor> out;
+  uint32_t state = 12345;
+  for (NodeId id : graph.parameters()) {
+    const Node& p = graph.at(id);
+    auto shape = p.outputs[0].shape.to_static();
+    if (!shape)
+      throw Error("input '" + p.name + "' has the dynamic shape " +
+                  (p.outputs[0].shape.rank_known() ? shape_to_string(p.outputs[0].shape.dims()) : "of unknown rank") +
+                  ": give it a static one with --input_shape to evaluate the model");
+    ElementType type = p.outputs[0].type;
+    size_t count = element_count(*shape);
+    std::vector<uint8_t> bytes(byte_size(type, count));
+    for (size_t i = 0; i < count; ++i) write_from_double(type, bytes.data(), i, next_test_value(state, type));
+    out[p.name] = Tensor::from_bytes(type, *shape, std::move(bytes));
+  }
   return out;
 }
 

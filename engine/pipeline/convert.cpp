@@ -9,8 +9,9 @@
 #include "engine/graph/error.h"
 #include "engine/ir/ir_writer.h"
 #include "engine/ops/op_registry.h"
-#include "engine/passes/constant_folding.h"
 #include "engine/pipeline/input_shapes.h"
+#include "engine/pipeline/optimize.h"
+#include "engine/pipeline/verify.h"
 #include "engine/ops/custom_ops.h"
 #include "engine/rules/lua_pass.h"
 #include "engine/rules/phase_driver.h"
@@ -74,6 +75,14 @@ ConvertSummary convert_model(const ConvertOptions& options) {
     update_mo_config_file(*graph, options.transformations_config_update);
   std::vector<std::string> warnings;
   if (config) warnings = apply_mo_config(*graph, *config, rules.lua(), folders);
+  // --verify replays the conversion from a freshly read and translated graph, as often as it needs.
+  auto translated_again = [&] {
+    std::unique_ptr<Graph> g = read_model(options.input_model);
+    apply_input_shapes(*g, options.input_names, options.input_shapes);
+    if (config) apply_mo_config(*g, *config, rules.lua(), folders);
+    translate_graph(*g, rules);
+    return g;
+  };
   // --trace-rules prints every rule application as it happens and a table at the end; --explain
   // is answered at the end of the phase its rule belongs to.
   RuleTrace trace(options.trace_rules ? &std::cerr : nullptr);
@@ -84,18 +93,12 @@ ConvertSummary convert_model(const ConvertOptions& options) {
     trace.request_explain(options.explain_rule, options.explain_node);
   }
   translate_traced(*graph, rules, rewrite.trace);
-  run_phase(*graph, rules, "front", rewrite);
-  fold_constants(*graph);
-  graph->remove_dead_nodes();
-  run_phase(*graph, rules, "middle", rewrite);
-  fold_constants(*graph);
-  graph->remove_dead_nodes();
-  run_phase(*graph, rules, "back", rewrite);
-  fold_constants(*graph);
-  graph->remove_dead_nodes();
+  optimize_graph(*graph, rules, rewrite);
   if (options.trace_rules) trace.write_summary(std::cerr);
   if (trace.explanation()) std::cerr << *trace.explanation();
   check_fully_translated(*graph, rules.custom_ops());
+  std::string verify_report;
+  if (options.verify) verify_report = verify_rewrites(translated_again, rules, VerifyOptions{});
 
   IrWriteOptions write;
   write.model_name = model_name;
@@ -110,7 +113,8 @@ ConvertSummary convert_model(const ConvertOptions& options) {
   }
   write_ir(*graph, options.output_dir, write);
   return ConvertSummary{(dir / (model_name + ".xml")).string(), (dir / (model_name + ".bin")).string(),
-                        graph->node_count(), std::move(warnings)};
+                        graph->node_count(), std::move(warnings),
+                        std::move(verify_report)};
 }
 
 }  // namespace remo

@@ -22,6 +22,8 @@ struct ConvertOptions {
   std::string transformations_config_update;
   // --trace-rules: print each rule application and a table of counts and time per rule to stderr.
   bool trace_rules = false;
+  // --verify: check that the rewrites keep the outputs, and name the step that does not.
+  bool verify = false;
   // --explain RULE --at NODE: print why pattern rule RULE does not match at node NODE.
   std::string explain_rule;
   std::string explain_node;
@@ -34,6 +36,7 @@ struct ConvertSummary {
   std::string bin_path;
   size_t node_count = 0;
   std::vector<std::string> warnings;  // e.g. config entries that matched nothing
+  std::string verify_report;          // --verify's finding when the outputs agree
 };
 
 // Throws remo::Error on any failure; nothing is written to output_dir then.

@@ -376,9 +376,17 @@ void run_phase(Graph& g, RuleSet& rules, const std::string& phase, const Rewrite
   if (phase != "front" && phase != "middle" && phase != "back")
     throw Error("unknown phase '" + phase + "' (expected front, middle or back)");
   RuleTrace* trace = options.trace;
+  StepLimit* steps = options.steps;
   {
     auto start = Clock::now();
-    size_t ran = run_lua_passes(rules, g, phase);
+    size_t ran = 0;
+    for (const LuaPass& pass : rules.lua_passes()) {
+      if (pass.phase != phase) continue;
+      if (steps && steps->exhausted()) return;
+      run_lua_pass(rules, g, pass);
+      if (steps) steps->take("pass '" + pass.name + "' (" + pass.where + ", phase " + phase + ")");
+      ++ran;
+    }
     if (trace && ran) trace->translated("lua passes (" + phase + ")", ran, seconds_since(start));
   }
   std::vector<const PatternRule*> order = ordered_rules(rules, phase);
@@ -420,6 +428,7 @@ void run_phase(Graph& g, RuleSet& rules, const std::string& phase, const Rewrite
       recent.push_back(Step{rule->name, creator, root_name});
       if (recent.size() > 256) recent.pop_front();
       if (applications >= options.budget) throw Error(budget_message(phase, options.budget, recent));
+      if (steps && steps->exhausted()) return;
       std::vector<NodeId> touched;
       if (!apply(g, rules, *rule, *r.match, touched)) {
         recent.pop_back();
@@ -429,6 +438,7 @@ void run_phase(Graph& g, RuleSet& rules, const std::string& phase, const Rewrite
         continue;
       }
       if (trace) trace->applied(phase, rule->name, root_name, seconds_since(start));
+      if (steps) steps->take("rule '" + rule->name + "' (" + rule->file + ", phase " + phase + ") at '" + root_name + "'");
       ++applications;
       for (NodeId t : touched) push(t);
       if (g.node(id)) push(id);  // a rule further down the list may apply now

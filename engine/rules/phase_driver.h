@@ -3,6 +3,7 @@
 // Rules are indexed by their root op and ordered by priority, then by before/after constraints;
 // a worklist revisits only the nodes a rewrite touched. See docs/rules.md, "Pattern rules".
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "engine/graph/graph.h"
@@ -11,9 +12,28 @@
 
 namespace remo {
 
-struct RewriteOptions { size_t budget = 100000; class RuleTrace* trace = nullptr; };
+// Counts the steps of a conversion (each Lua pass run and each rule application) and stops it
+// after `allowed` of them: --verify replays a conversion step by step to find the first one
+// that changes the model's outputs. `last` describes the last step taken.
+struct StepLimit {
+  size_t allowed = SIZE_MAX;
+  size_t taken = 0;
+  std::string last;
+  bool exhausted() const { return taken >= allowed; }
+  void take(std::string description) {
+    ++taken;
+    last = std::move(description);
+  }
+};
 
-// Applies the rules of `phase` ("front", "middle" or "back") until nothing changes.
+struct RewriteOptions {
+  size_t budget = 100000;
+  class RuleTrace* trace = nullptr;
+  StepLimit* steps = nullptr;  // none: no limit, nothing counted
+};
+
+// Applies the rules of `phase` ("front", "middle" or "back") until nothing changes, or until
+// options.steps is exhausted.
 void run_phase(Graph& graph, RuleSet& rules, const std::string& phase, const RewriteOptions& options);
 
 // Why the pattern rule `rule` does (or does not) match with its first root at the node named

@@ -227,11 +227,7 @@ std::map<std::string, Tensor> input_values(const Graph& g, const Built& b, const
       values = number_list(in);
       where = in.path;
     } else {
-      for (size_t i = 0; i < element_count(*shape); ++i) {
-        state = state * 1103515245u + 12345u;
-        double r = static_cast<double>((state >> 8) % 2001) / 1000.0 - 1.0;  // [-1, 1] in steps of 0.001
-        values.push_back(is_floating(type) ? r * 2.0 : type == ElementType::boolean ? (state >> 12) & 1 : std::round(r * 5.0));
-      }
+      for (size_t i = 0; i < element_count(*shape); ++i) values.push_back(next_test_value(state, type));
     }
     static const Json kNone;
     out[name] = make_tensor(type, *shape, values, At{kNone, where});
