@@ -1,4 +1,5 @@
--- ONNX LSTM, GRU and RNN (opsets 7-22) -> LSTMSequence-5, GRUSequence-5, RNNSequence-5.
+-- ONNX LSTM, GRU and RNN (opsets 7-22) -> LSTMSequence-5, GRUSequence-5, RNNSequence-5, or the
+-- step-by-step form of onnx_rnn_unroll for peepholes, input_forget and other activations.
 -- The opset ops are batch-first: X [batch, seq, input], states [batch, dirs, hidden],
 -- Y [batch, dirs, seq, hidden]. ONNX's default layout 0 is sequence-first (X [seq, batch, input],
 -- states [dirs, batch, hidden], Y [seq, dirs, batch, hidden]); layout 1 (opset 14) is X [batch, seq,
@@ -108,7 +109,6 @@ local function translate(kind)
     local acts, mappable = activations(node, cell, dirs)
     local why_unroll = (p ~= nil and "peephole weights P") or (input_forget and "input_forget")
       or (not mappable and "activations other than Sigmoid, Tanh and Relu") or nil
-    local wshape = w:shape()
     local hidden = node:attr("hidden_size", nil)
     if hidden == nil then
       local rshape = r:shape()
@@ -117,7 +117,7 @@ local function translate(kind)
       end
       hidden = rshape[3]
     end
-    local type = x:type()
+    local etype = x:type()
     if util.rank(x, kind) ~= 3 then error("X must have rank 3, got rank " .. x:rank()) end
 
     -- Batch-first X and states.
@@ -126,7 +126,7 @@ local function translate(kind)
     local function state(v)
       if v == nil then
         local shape = remo.op("opset1.Concat", {batch, remo.const({dirs, hidden}, "i64")}, {axis = 0})
-        return remo.op("opset3.Broadcast", {remo.const(0, type), shape})
+        return remo.op("opset3.Broadcast", {remo.const(0, etype), shape})
       end
       if layout == 0 then return transpose(v, {1, 0, 2}) end
       return v
@@ -157,7 +157,7 @@ local function translate(kind)
     local bias
     if b == nil then
       local len = (lbr and cell.gates + 1 or cell.gates) * hidden
-      bias = remo.op("opset3.Broadcast", {remo.const(0, type), remo.const({dirs, len}, "i64")})
+      bias = remo.op("opset3.Broadcast", {remo.const(0, etype), remo.const({dirs, len}, "i64")})
     else
       local wb, rb = remo.op("opset1.Split", {b, remo.const(1, "i64")}, {num_splits = 2})
       if lbr then
@@ -194,20 +194,16 @@ local function translate(kind)
     else
       -- Each direction has its own activations: one sequence op per direction, joined on the
       -- directions axis.
-      local function half(v, i)
+      local function half(v, i, axis)  -- direction i of v, keeping the directions axis
         return remo.op("opset8.Slice", {v, remo.const({i}, "i64"), remo.const({i + 1}, "i64"), remo.const({1}, "i64"),
-                                        remo.const({1}, "i64")})
-      end
-      local function half0(v, i)
-        return remo.op("opset8.Slice", {v, remo.const({i}, "i64"), remo.const({i + 1}, "i64"), remo.const({1}, "i64"),
-                                        remo.const({0}, "i64")})
+                                        remo.const({axis}, "i64")})
       end
       local parts = {}
       for d = 1, 2 do
         local st = {}
-        for k, s in ipairs(states) do st[k] = half(s, d - 1) end
-        parts[d] = run(d == 1 and "forward" or "reverse", acts[d], x, st, half0(w, d - 1), half0(r, d - 1),
-                       half0(bias, d - 1))
+        for k, s in ipairs(states) do st[k] = half(s, d - 1, 1) end
+        parts[d] = run(d == 1 and "forward" or "reverse", acts[d], x, st, half(w, d - 1, 0), half(r, d - 1, 0),
+                       half(bias, d - 1, 0))
       end
       outs = {}
       for k = 1, #parts[1] do outs[k] = remo.op("opset1.Concat", {parts[1][k], parts[2][k]}, {axis = 1}) end
