@@ -1,6 +1,10 @@
 // LSTMSequence/GRUSequence/RNNSequence-5, FakeQuantize-1 and Round-5: inference and evaluation.
 // The translations' numbers against onnxruntime are in rules/onnx/tests/{recurrent,quantization}.test.json.
+#include <pugixml.hpp>
+
+#include "engine/ir/ir_writer.h"
 #include "tests/unit/ops_test_helpers.h"
+#include "tests/unit/test_support.h"
 
 namespace remo {
 namespace {
@@ -103,6 +107,32 @@ TEST(OpsRecurrent, GruBiasLengthFollowsLinearBeforeReset) {
   EXPECT_EQ(out(g, make(g, "opset5.GRUSequence", {x, h, lens, w, r, b12}, attrs), 1).shape, PartialShape({1, 1, 3}));
   auto flens = param(g, ElementType::f32, std::vector<int64_t>{1});
   expect_error([&] { make(g, "opset5.GRUSequence", {x, h, flens, w, r, b12}, attrs); }, "sequence_lengths");
+}
+
+TEST(OpsRecurrent, IrSpellsTypeVersionAndAttributes) {
+  Graph g;
+  auto x = param(g, ElementType::f32, std::vector<int64_t>{-1, 4, 2});
+  auto h = param(g, ElementType::f32, std::vector<int64_t>{-1, 2, 3});
+  auto lens = param(g, ElementType::i32, std::vector<int64_t>{-1});
+  auto w = constant(g, Tensor::from_values<float>(ElementType::f32, {2, 12, 2}, std::vector<float>(48, 0.5f)));
+  auto r = constant(g, Tensor::from_values<float>(ElementType::f32, {2, 12, 3}, std::vector<float>(72, 0.5f)));
+  auto b = constant(g, Tensor::from_values<float>(ElementType::f32, {2, 12}, std::vector<float>(24, 0.5f)));
+  Node& lstm = make_op(g, "opset5.LSTMSequence", {x, h, h, lens, w, r, b},
+                       {{"hidden_size", int64_t{3}}, {"direction", std::string("bidirectional")}, {"clip", 2.5}}, "lstm");
+  for (uint32_t i = 0; i < 3; ++i) testing_support::result(g, lstm.output(i), "out" + std::to_string(i));
+  testing_support::ScratchDir dir;
+  write_ir(g, dir.path().string(), IrWriteOptions{"m", {}});
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_file((dir.path() / "m.xml").c_str()));
+  pugi::xml_node layer = doc.child("net").child("layers").find_child_by_attribute("layer", "name", "lstm");
+  EXPECT_STREQ(layer.attribute("type").value(), "LSTMSequence");
+  EXPECT_STREQ(layer.attribute("version").value(), "opset5");
+  pugi::xml_node data = layer.child("data");
+  EXPECT_STREQ(data.attribute("hidden_size").value(), "3");
+  EXPECT_STREQ(data.attribute("activations").value(), "sigmoid, tanh, tanh");
+  EXPECT_STREQ(data.attribute("direction").value(), "bidirectional");
+  EXPECT_STREQ(data.attribute("clip").value(), "2.5");
+  EXPECT_FALSE(data.attribute("activations_alpha").empty());
 }
 
 }  // namespace
