@@ -25,5 +25,7 @@ void register_pad_ops(OpRegistry& registry);            // Pad-1/12
 void register_interpolate_ops(OpRegistry& registry);    // Interpolate-4/11
 void register_convert_ops(OpRegistry& registry);        // Convert
 void register_range_ops(OpRegistry& registry);          // Range-4
+void register_recurrent_ops(OpRegistry& registry);      // LSTMSequence-5, GRUSequence-5, RNNSequence-5
+void register_quantization_ops(OpRegistry& registry);   // FakeQuantize-1, Round-5
 
 }  // namespace remo

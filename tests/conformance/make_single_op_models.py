@@ -379,6 +379,89 @@ def _(b):
 model("shape_gather_reshape_dynamic_batch")(lambda b: shape_gather_reshape(b, "N"))
 
 
+# --- quantization (constant scales and zero points: the FakeQuantize form) -----------
+U8, I8, I32 = 2, 3, 6  # TensorProto element types
+
+
+def _np():
+    import numpy as np
+    return np
+
+
+@model("quantize_linear_u8")
+def _(b):
+    np = _np()
+    b.node("QuantizeLinear", [b.input("x", [1, 3, 8, 8], rng=(-15, 15)), b.init("s", np.float32(0.1)),
+                              b.init("z", np.uint8(128))], [b.output("y", U8)])
+
+
+@model("quantize_linear_i8_per_axis")
+def _(b):
+    np = _np()
+    b.node("QuantizeLinear", [b.input("x", [1, 3, 8, 8], rng=(-20, 20)),
+                              b.init("s", np.array([0.05, 0.1, 0.2], np.float32)),
+                              b.init("z", np.array([-3, 0, 5], np.int8))], [b.output("y", I8)], axis=1)
+
+
+@model("dequantize_linear_per_axis")
+def _(b):
+    np = _np()
+    b.node("DequantizeLinear", [b.input("x", [1, 3, 4, 4], U8, rng=(0, 255)),
+                                b.init("s", np.array([0.05, 0.1, 0.2], np.float32)),
+                                b.init("z", np.array([100, 128, 0], np.uint8))], [b.output("y")], axis=1)
+
+
+@model("qdq_conv")
+def _(b):
+    np = _np()
+    b.node("QuantizeLinear", [b.input("x", [1, 3, 8, 8], rng=(-2, 2)), b.init("xs", np.float32(0.02)),
+                              b.init("xz", np.uint8(128))], ["xq"])
+    b.node("DequantizeLinear", ["xq", "xs", "xz"], ["xd"])
+    b.node("DequantizeLinear", [b.init("wq", b.rng.integers(-127, 127, (4, 3, 3, 3)).astype(np.int8)),
+                                b.init("ws", np.array([0.01, 0.02, 0.005, 0.01], np.float32)),
+                                b.init("wz", np.zeros(4, np.int8))], ["wd"], axis=0)
+    b.node("Conv", ["xd", "wd", b.weight("bias", [4])], [b.output("y")], pads=[1, 1, 1, 1])
+
+
+@model("qlinear_conv", opset=10)
+def _(b):
+    np = _np()
+    b.node("QLinearConv", [b.input("x", [1, 2, 6, 6], U8, rng=(0, 255)), b.init("xs", np.float32(0.02)),
+                           b.init("xz", np.uint8(120)),
+                           b.init("w", b.rng.integers(-30, 30, (3, 2, 3, 3)).astype(np.int8)),
+                           b.init("ws", np.array([0.01, 0.02, 0.005], np.float32)),
+                           b.init("wz", np.zeros(3, np.int8)), b.init("ys", np.float32(0.08)),
+                           b.init("yz", np.uint8(100)), b.init("b", np.array([100, -200, 50], np.int32))],
+           [b.output("y", U8)], pads=[1, 1, 1, 1], strides=[2, 2])
+
+
+@model("qlinear_matmul", opset=10)
+def _(b):
+    np = _np()
+    b.node("QLinearMatMul", [b.input("a", [2, 4, 8], U8, rng=(0, 255)), b.init("as", np.float32(0.01)),
+                             b.init("az", np.uint8(113)), b.init("b", b.rng.integers(0, 255, (8, 5)).astype(np.uint8)),
+                             b.init("bs", np.float32(0.007)), b.init("bz", np.uint8(114)),
+                             b.init("ys", np.float32(0.02)), b.init("yz", np.uint8(118))], [b.output("y", U8)])
+
+
+@model("matmul_integer", opset=10)
+def _(b):
+    np = _np()
+    b.node("MatMulInteger", [b.input("a", [3, 8], U8, rng=(0, 255)),
+                             b.init("b", b.rng.integers(0, 255, (8, 4)).astype(np.uint8)),
+                             b.init("az", np.uint8(12)), b.init("bz", np.array([0, 1, 2, 3], np.uint8))],
+           [b.output("y", I32)])
+
+
+@model("conv_integer", opset=10)
+def _(b):
+    np = _np()
+    b.node("ConvInteger", [b.input("x", [1, 2, 5, 5], U8, rng=(0, 255)),
+                           b.init("w", b.rng.integers(0, 255, (3, 2, 2, 2)).astype(np.uint8)),
+                           b.init("xz", np.uint8(7)), b.init("wz", np.uint8(128))],
+           [b.output("y", I32)], pads=[0, 1, 0, 1])
+
+
 if __name__ == "__main__":
     out = ensure_models(Path(__file__), f"onnx {version('onnx')}, numpy {version('numpy')}", build_all)
     print(out)

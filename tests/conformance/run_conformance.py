@@ -52,7 +52,8 @@ def default_model_dirs(torch_python: str) -> list[Path]:
     their models are cached, and print their folder last."""
     dirs = [REPO / "tests/data/example"]
     for python, script in ((sys.executable, "make_single_op_models.py"),
-                           (torch_python, "make_cnn_models.py")):
+                           (torch_python, "make_cnn_models.py"),
+                           (torch_python, "make_rnn_models.py")):
         out = subprocess.run([python, str(HERE / script)], stdout=subprocess.PIPE, text=True,
                              check=True)
         dirs.append(Path(out.stdout.strip().splitlines()[-1]))
