@@ -11,6 +11,7 @@ packages=(
   googletest libgtest-dev                           # unit tests
   python3-venv                                      # the test venv (scripts/python-env.sh)
   python3-torchvision                               # exports the test CNNs (/usr/bin/python3)
+  time                                              # peak memory in tests/bench
 )
 
 missing=()

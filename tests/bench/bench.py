@@ -4,7 +4,7 @@
   bench.py [--remo build/remo] [--model PATH] [--runs 5]
 
 Each converter runs --runs times as a child process; for each run the wall time and the
-child's peak RSS (os.wait4's ru_maxrss) are taken, and the table gives their medians.
+child's peak RSS (GNU time's %M) are taken, and the table gives their medians.
 ovc runs with --compress_to_fp16=False, as remo writes f32 weights: otherwise ovc would
 do extra work (and write half the bytes). ovc is a Python program, so its numbers include
 starting Python and importing openvino: that is what a user of ovc pays too.
@@ -31,20 +31,23 @@ def default_model() -> Path:
 
 
 def run_once(cmd: list[str]) -> tuple[float, float]:
-    """Returns (wall seconds, peak RSS in MiB) of one run of cmd; raises if it fails."""
-    with tempfile.TemporaryFile() as err:
+    """Returns (wall seconds, peak RSS in MiB) of one run of cmd; raises if it fails.
+
+    The peak RSS comes from GNU time (/usr/bin/time -f %M) wrapping the command: a child's
+    ru_maxrss also counts the memory of the process it was forked from, so measuring from this
+    Python process (with numpy or openvino loaded) would inflate small converters' numbers.
+    """
+    with tempfile.TemporaryFile() as err, tempfile.NamedTemporaryFile("r") as peak:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
-        # wait4 rather than proc.wait(): it hands back this child's own rusage (Linux
-        # counts its waited-for descendants in too), so runs never mix.
-        _, status, usage = os.wait4(proc.pid, 0)
+        proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", peak.name, *cmd],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
         wall = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
         if proc.returncode != 0:
             err.seek(0)
             msg = err.read().decode(errors="replace").strip().splitlines()[:1]
             raise SystemExit(f"failed (exit {proc.returncode}): {shlex.join(cmd)}\n  {msg}")
-    return wall, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+        kib = int(peak.read().split()[-1])
+    return wall, kib / 1024
 
 
 def bench(name: str, make_cmd, runs: int) -> dict:
