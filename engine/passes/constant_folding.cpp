@@ -56,6 +56,11 @@ size_t fold_constants(Graph& g) {
     if (replacements.size() == 1 && !g.find_node(name)) g.rename(replacements[0].node, name);
     ++folded;
   }
+  // Bodies of sub-graph ops fold on their own: their Parameters are not constants.
+  for (NodeId id = 0; id < g.id_limit(); ++id)
+    if (Node* n = g.node(id))
+      for (auto& [key, value] : n->attrs)
+        if (auto* body = std::get_if<GraphPtr>(&value); body && *body) folded += fold_constants(**body);
   return folded;
 }
 
