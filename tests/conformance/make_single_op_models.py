@@ -426,6 +426,26 @@ def _(b):
            body=body)
 
 
+@model("loop_with_if_in_body")
+def _(b):
+    # The If reads the loop-carried "a" (from the body) and "x" (from the model), two scopes out.
+    from onnx import TensorProto, helper
+    import numpy as np
+    x = b.input("x", [2])
+    then_body = body_graph("then", [helper.make_node("Add", ["a", "x"], ["t"])], [], [f32_info("t", [2])])
+    else_body = body_graph("else", [helper.make_node("Sub", ["a", "x"], ["e"])], [], [f32_info("e", [2])])
+    body = body_graph("body", [
+        helper.make_node("Less", ["i", "two"], ["early"]),
+        helper.make_node("If", ["early"], ["a_out"], then_branch=then_body, else_branch=else_body),
+        helper.make_node("Identity", ["c"], ["c_out"]),
+    ], [helper.make_tensor_value_info("i", TensorProto.INT64, []),
+        helper.make_tensor_value_info("c", TensorProto.BOOL, []), f32_info("a", [2])],
+        [helper.make_tensor_value_info("c_out", TensorProto.BOOL, []), f32_info("a_out", [2]), f32_info("a_out", [2])],
+        [__import__("onnx").numpy_helper.from_array(np.int64(2), "two")])
+    b.node("Loop", [b.ints("trips", np.int64(5)), "", b.input("y", [2])],
+           [b.output("a_final", shape=[2]), b.output("all", shape=[5, 2])], body=body)
+
+
 @model("scan_backwards_both_ways", opset=16)
 def _(b):
     from onnx import helper
