@@ -160,7 +160,7 @@ void push_attr(lua_State* L, const AttrValue& value) {
         } else if constexpr (std::is_same_v<T, Tensor>) {
           push_tensor(L, v);
         } else {
-          throw Error("graph attributes cannot be read from Lua yet");
+          throw Error("a graph attribute is read with remo.body(node, name), not node:attr");
         }
       },
       value);
