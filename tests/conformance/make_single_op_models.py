@@ -446,6 +446,23 @@ def _(b):
            [b.output("a_final", shape=[2]), b.output("all", shape=[5, 2])], body=body)
 
 
+@model("loop_carried_value_grows")
+def _(b):
+    # "a" gains two elements per iteration, so the body's Parameter must not keep the initial shape.
+    from onnx import TensorProto, helper
+    import numpy as np
+    body = body_graph("body", [
+        helper.make_node("Concat", ["a", "x"], ["a_out"], axis=0),
+        helper.make_node("Identity", ["c"], ["c_out"]),
+        helper.make_node("ReduceSum", ["a_out"], ["s"], keepdims=1),
+    ], [helper.make_tensor_value_info("i", TensorProto.INT64, []),
+        helper.make_tensor_value_info("c", TensorProto.BOOL, []), f32_info("a", ["n"])],
+        [helper.make_tensor_value_info("c_out", TensorProto.BOOL, []), f32_info("a_out", ["m"]), f32_info("s", [1])])
+    b.input("x", [2])
+    b.node("Loop", [b.ints("trips", np.int64(3)), "", b.input("y", [1])],
+           [b.output("a_final", shape=[7]), b.output("sums", shape=[3, 1])], body=body)
+
+
 @model("scan_backwards_both_ways", opset=16)
 def _(b):
     from onnx import helper
