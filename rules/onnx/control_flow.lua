@@ -72,8 +72,14 @@ remo.translate("onnx.Loop", function(node)
   if scans < 0 or body:result_count() ~= 1 + carried + scans then
     error("the body has " .. body:result_count() .. " outputs, expected 1 + " .. carried .. " + " .. scans)
   end
-  local trip = node:input(1) or scalar(-1, "i64")
-  local cond = node:input(2) or scalar(1, "boolean")
+  -- Captured values follow the node's own inputs, whose trailing omitted ones are dropped: an
+  -- index past the own inputs is an omitted input, not a captured value.
+  local function own_input(i)
+    if i > own_inputs then return nil end
+    return node:input(i)
+  end
+  local trip = own_input(1) or scalar(-1, "i64")
+  local cond = own_input(2) or scalar(1, "boolean")
   local bindings = {{type = "i64", shape = {}}, {type = "boolean", shape = {}}}
   local inputs = {trip, cond}
   for j = 1, carried do
