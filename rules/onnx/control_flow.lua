@@ -132,15 +132,28 @@ local function without_axis(shape, axis)
   return out
 end
 
-local function squeeze0(value)
-  local shape = value:shape()
-  if shape == nil or shape[1] ~= 1 then
-    error("Scan-8 is supported for a batch of 1 only, got an input of shape " .. tostring(value))
+-- Scan-8's inputs split along their leading batch axis: one list of per-element values (the
+-- batch axis removed) per batch element. The batch size must be static.
+local function batch_elements(values)
+  local shape = values[1]:shape()
+  local size = shape and shape[1]
+  if size == nil or size < 1 then
+    error("Scan-8 needs a static batch size, got an input " .. tostring(values[1]))
   end
-  return remo.op("opset1.Squeeze", {value, remo.const({0}, "i64")})
+  local batches = {}
+  for k = 1, size do
+    batches[k] = {}
+    for i, v in ipairs(values) do
+      local s = v:shape()
+      if s == nil or s[1] ~= size then error("Scan-8 inputs disagree on the batch size: " .. tostring(v)) end
+      batches[k][i] = remo.op("opset8.Gather", {v, scalar(k - 1, "i64"), scalar(0, "i64")})
+    end
+  end
+  return batches
 end
 
 -- Scan-8 has a leading batch axis on every input and output and an optional sequence_lens input;
+-- each batch element is scanned on its own (one TensorIterator per element, sharing the body).
 -- Scan-9+ scans along scan_input_axes / scan_output_axes in the given directions.
 remo.translate("onnx.Scan", function(node)
   local body, captured = remo.body(node, "body")
@@ -154,12 +167,13 @@ remo.translate("onnx.Scan", function(node)
   if body:param_count() - #captured ~= count or body:result_count() ~= states + outputs then
     error("the body's inputs and outputs do not match the node's")
   end
-  local values = {}
+  local raw = {}
   for i = 1, count do
-    local v = node:input(first + i - 1)
-    if v == nil then error("input " .. (first + i - 1) .. " is omitted") end
-    values[i] = batched and squeeze0(v) or v
+    raw[i] = node:input(first + i - 1)
+    if raw[i] == nil then error("input " .. (first + i - 1) .. " is omitted") end
   end
+  local batches = batched and batch_elements(raw) or {raw}
+  local values = batches[1]
   local in_axes, in_dirs, out_axes, out_dirs
   if batched then
     if node:input(1) ~= nil then
@@ -180,10 +194,9 @@ remo.translate("onnx.Scan", function(node)
     out_dirs = list_or_zeros(node, "scan_output_directions", outputs)
   end
 
-  local bindings, inputs, sliced, merged, invariant, last, concat = {}, {}, {}, {}, {}, {}, {}
+  local bindings, sliced, merged, invariant, last, concat = {}, {}, {}, {}, {}, {}
   for j = 1, states do
     bindings[j] = values[j]
-    inputs[j] = values[j]
     tie(merged, j - 1, j - 1, j - 1)
     tie(last, j - 1, j - 1)
   end
@@ -192,7 +205,6 @@ remo.translate("onnx.Scan", function(node)
     local v = values[states + i]
     local rank = util.rank(v, "a scan input")
     axes[i] = util.axis(in_axes[i], rank)
-    inputs[states + i] = v
     bindings[states + i] = {type = v:type(), shape = without_axis(v:shape(), axes[i])}
   end
   body:translate(bindings)
@@ -209,17 +221,24 @@ remo.translate("onnx.Scan", function(node)
     local start, stride, stop = direction(out_dirs[k])
     tie(concat, states + k - 1, states + k - 1, axis, start, stride, 1, stop)
   end
-  for i, value in ipairs(captured) do
-    inputs[#inputs + 1] = value
-    tie(invariant, #inputs - 1, count + i - 1)
+  for i = 1, #captured do tie(invariant, count + i - 1, count + i - 1) end
+  local attrs = {body = body, sliced_inputs = sliced, merged_inputs = merged, invariant_inputs = invariant,
+                 last_outputs = last, concat_outputs = concat}
+
+  local per_batch = {}
+  for b, batch in ipairs(batches) do
+    local inputs = {}
+    for i = 1, count do inputs[i] = batch[i] end
+    for _, value in ipairs(captured) do inputs[#inputs + 1] = value end
+    per_batch[b] = {remo.op("opset1.TensorIterator", inputs, attrs)}
   end
-  local results = {remo.op("opset1.TensorIterator", inputs, {
-    body = body, sliced_inputs = sliced, merged_inputs = merged, invariant_inputs = invariant,
-    last_outputs = last, concat_outputs = concat})}
-  if batched then
-    for k = 1, #results do
-      results[k] = remo.op("opset1.Unsqueeze", {results[k], remo.const({0}, "i64")})
-    end
+  if not batched then return per_batch[1] end
+  -- Each element's results get their batch axis back and are joined along it.
+  local results = {}
+  for k = 1, node:output_count() do
+    local parts = {}
+    for b = 1, #per_batch do parts[b] = remo.op("opset1.Unsqueeze", {per_batch[b][k], remo.const({0}, "i64")}) end
+    results[k] = #parts == 1 and parts[1] or remo.op("opset1.Concat", parts, {axis = 0})
   end
   return results
 end)

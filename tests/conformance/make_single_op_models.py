@@ -463,6 +463,18 @@ def _(b):
            [b.output("a_final", shape=[7]), b.output("sums", shape=[3, 1])], body=body)
 
 
+@model("scan8_batch_of_two_backwards", opset=8)
+def _(b):
+    from onnx import helper
+    body = body_graph("body", [
+        helper.make_node("Add", ["s", "next"], ["s_out"]),
+        helper.make_node("Sigmoid", ["s_out"], ["out"]),
+    ], [f32_info("s", [3]), f32_info("next", [3])], [f32_info("s_out", [3]), f32_info("out", [3])])
+    b.node("Scan", ["", b.input("init", [2, 3]), b.input("xs", [2, 4, 3])],
+           [b.output("final", shape=[2, 3]), b.output("outs", shape=[2, 4, 3])],
+           body=body, num_scan_inputs=1, directions=[1])
+
+
 @model("scan_backwards_both_ways", opset=16)
 def _(b):
     from onnx import helper
