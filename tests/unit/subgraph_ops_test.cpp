@@ -7,6 +7,7 @@
 #include "engine/ir/ir_writer.h"
 #include "engine/ops/body_ports.h"
 #include "engine/ops/op_registry.h"
+#include "engine/passes/constant_folding.h"
 #include "tests/unit/test_support.h"
 
 namespace remo {
@@ -257,6 +258,33 @@ TEST(SubgraphOps, IfRoundTripsThroughTheIr) {
   ASSERT_NE(if_back, nullptr);
   EXPECT_EQ(if_back->attr<std::vector<int64_t>>("then_inputs"), (std::vector<int64_t>{1, 0}));
   EXPECT_TRUE(if_back->attr<std::vector<int64_t>>("else_inputs").empty());
+}
+
+TEST(SubgraphOps, ALoopOnConstantsFoldsToItsValues) {
+  Graph g;
+  Node& trip = constant(g, "trip", i64_scalar(3));
+  Node& init = constant(g, "init", Tensor::from_values<float>(ElementType::f32, {2}, {0.f, 1.f}));
+  Node& x = constant(g, "x", Tensor::from_values<float>(ElementType::f32, {2}, {1.f, 2.f}));
+  Node& loop = accumulate_loop(g, trip.output(), init.output(), x.output());
+  Node& out = result(g, loop.output(1), "all");
+  EXPECT_GE(fold_constants(g), 1u);
+  const Node& folded = g.at(out.input(0).node);
+  ASSERT_EQ(folded.op(), "opset1.Constant");
+  const Tensor& t = folded.attr<Tensor>("value");
+  EXPECT_EQ(t.shape(), (Shape{3, 2}));
+  EXPECT_EQ(t.to_double(), (std::vector<double>{1, 3, 2, 5, 3, 7}));
+}
+
+TEST(SubgraphOps, ALoopThatDoesNotEndOnConstantsIsLeftToTheRuntime) {
+  Graph g;
+  Node& trip = constant(g, "trip", i64_scalar(-1));  // no trip limit, and the condition stays true
+  Node& init = constant(g, "init", Tensor::from_values<float>(ElementType::f32, {2}, {0.f, 1.f}));
+  Node& x = constant(g, "x", Tensor::from_values<float>(ElementType::f32, {2}, {1.f, 2.f}));
+  Node& loop = accumulate_loop(g, trip.output(), init.output(), x.output());
+  result(g, loop.output(0), "acc");
+  EXPECT_EQ(try_fold(g, loop.output(0)), std::nullopt);
+  fold_constants(g);
+  EXPECT_EQ(g.at(loop.id()).op(), "opset5.Loop");
 }
 
 TEST(SubgraphOps, DeadCodeAndFoldingReachIntoBodies) {
