@@ -1,7 +1,9 @@
 // If-8, Loop-5 and TensorIterator-1: ops that own body graphs. Their port maps are described in
 // engine/ops/body_ports.h. Inference binds each body parameter to the type and shape of what
 // feeds it, re-infers the body, and reads the op's outputs off the body results.
-#include <set>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "engine/graph/error.h"
 #include "engine/ops/body_ports.h"
