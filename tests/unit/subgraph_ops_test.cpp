@@ -234,6 +234,25 @@ TEST(SubgraphOps, ReaderNamesABrokenPortMap) {
   }
 }
 
+TEST(SubgraphOps, ReaderRefusesBodiesNestedTooDeep) {
+  // Each level: a boolean Parameter feeding an If whose then_body is the next level.
+  std::string net = "<layers/><edges/>";
+  for (int level = 0; level < 40; ++level)
+    net = "<layers><layer id=\"0\" name=\"c\" type=\"Parameter\" version=\"opset1\">"
+          "<data shape=\"\" element_type=\"boolean\"/><output><port id=\"0\" precision=\"BOOL\"/></output></layer>"
+          "<layer id=\"1\" name=\"if\" type=\"If\" version=\"opset8\"><input><port id=\"0\" precision=\"BOOL\"/></input>"
+          "<then_body>" + net + "</then_body></layer></layers>"
+          "<edges><edge from-layer=\"0\" from-port=\"0\" to-layer=\"1\" to-port=\"0\"/></edges>";
+  ScratchDir dir;
+  std::ofstream(dir.path() / "deep.xml") << "<?xml version=\"1.0\"?><net name=\"deep\" version=\"11\">" << net << "</net>";
+  try {
+    read_ir((dir.path() / "deep.xml").string());
+    FAIL() << "40 nested bodies were read";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("nested more than 32 levels"), std::string::npos) << e.what();
+  }
+}
+
 TEST(SubgraphOps, IfRoundTripsThroughTheIr) {
   Graph g;
   Node& cond = param(g, "cond", {}, ElementType::boolean);
