@@ -156,6 +156,13 @@ size_t Graph::remove_dead_nodes() {
     remove_node(*it);
     ++removed;
   }
+  // Bodies of sub-graph ops (If, Loop...) are cleaned too; their Parameters stay, as the op's
+  // port map refers to them by position.
+  for (const auto& n : nodes_) {
+    if (!n) continue;
+    for (auto& [key, value] : n->attrs)
+      if (auto* body = std::get_if<GraphPtr>(&value); body && *body) removed += (*body)->remove_dead_nodes();
+  }
   return removed;
 }
 

@@ -56,7 +56,8 @@ class Graph {
   // All live nodes in a topological order. Ties are broken by id, so the order is deterministic.
   // Throws remo::Error naming a node on a cycle if the graph has one.
   std::vector<NodeId> topological_order() const;
-  // Removes nodes from which no Result can be reached (Parameters are kept). Returns the count.
+  // Removes nodes from which no Result can be reached (Parameters are kept), here and in the
+  // bodies held by graph attributes. Returns the count.
   size_t remove_dead_nodes();
 
   size_t node_count() const { return live_count_; }

@@ -21,6 +21,7 @@ const char* kind_label(AttrKind kind) {
     case AttrKind::Strings: return "a list of strings";
     case AttrKind::Type: return "an element type";
     case AttrKind::Tensor: return "a tensor";
+    case AttrKind::Graph: return "a graph";
   }
   return "?";
 }
@@ -106,9 +107,10 @@ std::string format_attr_value(AttrKind kind, const AttrValue& value) {
     case AttrKind::Strings:
       return join(expect<std::vector<std::string>>(kind, value), [](const std::string& s) { return s; });
     case AttrKind::Type: return std::string(type_name(expect<ElementType>(kind, value)));
-    case AttrKind::Tensor: break;
+    case AttrKind::Tensor:
+    case AttrKind::Graph: break;
   }
-  throw Error("a tensor attribute has no IR <data> spelling");
+  throw Error("a tensor or graph attribute has no IR <data> spelling");
 }
 
 AttrValue parse_attr_value(AttrKind kind, std::string_view text) {
@@ -133,7 +135,8 @@ AttrValue parse_attr_value(AttrKind kind, std::string_view text) {
     case AttrKind::Type:
       if (auto type = parse_element_type(text)) return *type;
       throw Error("'" + std::string(text) + "' is not an element type name (f32, i64, boolean...)");
-    case AttrKind::Tensor: break;
+    case AttrKind::Tensor:
+    case AttrKind::Graph: break;
   }
   throw Error("a tensor attribute cannot be read from IR <data>");
 }

@@ -9,6 +9,7 @@
 #include "engine/graph/buffer.h"
 #include "engine/graph/error.h"
 #include "engine/ir/ir_attr_text.h"
+#include "engine/ops/body_ports.h"
 #include "engine/ops/op_registry.h"
 
 namespace remo {
@@ -63,18 +64,10 @@ class IrReader {
           xml_path_ + ": not an OpenVINO IR v11 (<net version=\"11\">)");
 
     IrModel model{net.attribute("name").value(), std::make_unique<Graph>(), {}};
-    graph_ = model.graph.get();
-    for (pugi::xml_node edge : net.child("edges").children("edge")) {
-      PortRef to{required_uint(edge, "to-layer"), required_uint(edge, "to-port")};
-      edges_[to] = PortRef{required_uint(edge, "from-layer"), required_uint(edge, "from-port")};
-    }
-    for (pugi::xml_node layer : net.child("layers").children("layer")) {
-      try {
-        read_layer(layer);
-      } catch (const Error& e) {
-        throw Error(xml_path_ + ": layer '" + layer.attribute("name").value() + "' (id " +
-                    layer.attribute("id").value() + "): " + e.what());
-      }
+    try {
+      read_net(net, *model.graph);
+    } catch (const Error& e) {
+      throw Error(xml_path_ + ": " + e.what());
     }
     for (pugi::xml_node entry : net.child("rt_info").child("conversion_parameters").children()) {
       pugi::xml_attribute name = entry.attribute("name");
@@ -85,6 +78,139 @@ class IrReader {
   }
 
  private:
+  // What one <net> (or sub-graph <body>) being read knows: its layers' ids are its own.
+  struct NetState {
+    Graph* graph = nullptr;
+    std::map<PortRef, PortRef> edges;  // to (layer, port) -> from (layer, port)
+    std::unordered_map<uint64_t, BuiltLayer> built;
+  };
+
+  // Reads the layers and edges of `net` into `graph`; returns its layers by id.
+  std::unordered_map<uint64_t, BuiltLayer> read_net(pugi::xml_node net, Graph& graph) {
+    NetState state{&graph, {}, {}};
+    NetState* outer = net_;
+    net_ = &state;
+    for (pugi::xml_node edge : net.child("edges").children("edge")) {
+      PortRef to{required_uint(edge, "to-layer"), required_uint(edge, "to-port")};
+      net_->edges[to] = PortRef{required_uint(edge, "from-layer"), required_uint(edge, "from-port")};
+    }
+    for (pugi::xml_node layer : net.child("layers").children("layer")) {
+      try {
+        read_layer(layer);
+      } catch (const Error& e) {
+        net_ = outer;
+        throw Error("layer '" + std::string(layer.attribute("name").value()) + "' (id " +
+                    layer.attribute("id").value() + "): " + e.what());
+      }
+    }
+    net_ = outer;
+    return std::move(state.built);
+  }
+
+  // A body element read into a Graph of its own, and its layer ids by Parameter/Result position.
+  struct ReadBody {
+    GraphPtr graph;
+    std::unordered_map<uint64_t, int64_t> param_of_layer, result_of_layer;
+  };
+
+  ReadBody read_body(pugi::xml_node layer, const char* element) {
+    pugi::xml_node body = layer.child(element);
+    check(body, std::string("lacks its <") + element + ">");
+    // Bodies are read recursively; a hostile file must not exhaust the stack.
+    check(body_depth_ < kMaxBodyDepth, "bodies are nested more than " + std::to_string(kMaxBodyDepth) + " levels deep");
+    struct DepthGuard {
+      int& depth;
+      explicit DepthGuard(int& d) : depth(++d) {}
+      ~DepthGuard() { --depth; }
+    } guard(body_depth_);
+    ReadBody out{std::make_shared<Graph>(), {}, {}};
+    std::unordered_map<uint64_t, BuiltLayer> layers;
+    try {
+      layers = read_net(body, *out.graph);
+    } catch (const Error& e) {
+      throw Error(std::string("<") + element + ">: " + e.what());
+    }
+    for (const auto& [id, built] : layers) {
+      const auto& params = out.graph->parameters();
+      const auto& results = out.graph->results();
+      for (size_t i = 0; i < params.size(); ++i)
+        if (params[i] == built.node) out.param_of_layer[id] = static_cast<int64_t>(i);
+      for (size_t i = 0; i < results.size(); ++i)
+        if (results[i] == built.node) out.result_of_layer[id] = static_cast<int64_t>(i);
+    }
+    return out;
+  }
+
+  static int64_t index_in(const std::unordered_map<uint64_t, int64_t>& map, uint64_t layer, const char* what) {
+    auto it = map.find(layer);
+    check(it != map.end(), "port map names body layer " + std::to_string(layer) + ", which is not a " + what);
+    return it->second;
+  }
+
+  static SliceTie slice_of(pugi::xml_node port, int64_t outer, int64_t inner) {
+    auto get = [&](const char* name, int64_t fallback) {
+      pugi::xml_attribute a = port.attribute(name);
+      return a ? std::get<int64_t>(parse_attr_value(AttrKind::Int, a.value())) : fallback;
+    };
+    return SliceTie{outer, inner, get("axis", 0), get("start", 0), get("stride", 1), get("part_size", 1), get("end", -1)};
+  }
+
+  // Turns <port_map>/<back_edges>/<body> (Loop, TensorIterator) or the then/else elements (If)
+  // into the node's attributes (engine/ops/body_ports.h).
+  void read_body_attrs(pugi::xml_node layer, const OpDef& def, size_t input_count, Attributes& attrs) {
+    auto external = [](pugi::xml_node port) {
+      return std::get<int64_t>(parse_attr_value(AttrKind::Int, required_attr(port, "external_port_id")));
+    };
+    auto internal = [](pugi::xml_node port) { return required_uint(port, "internal_layer_id"); };
+    const auto outer_output = [&](int64_t id) {
+      check(id >= static_cast<int64_t>(input_count), "output external_port_id " + std::to_string(id) +
+                                                         " is not an output port of the layer");
+      return id - static_cast<int64_t>(input_count);
+    };
+    if (def.name == "opset8.If") {
+      IfPorts p;
+      for (int branch = 0; branch < 2; ++branch) {
+        ReadBody body = read_body(layer, branch == 0 ? "then_body" : "else_body");
+        pugi::xml_node map = layer.child(branch == 0 ? "then_port_map" : "else_port_map");
+        auto& inputs = branch == 0 ? p.then_inputs : p.else_inputs;
+        auto& outputs = branch == 0 ? p.then_outputs : p.else_outputs;
+        for (pugi::xml_node port : map.children("input"))
+          inputs.push_back({external(port), index_in(body.param_of_layer, internal(port), "Parameter")});
+        for (pugi::xml_node port : map.children("output"))
+          outputs.push_back({outer_output(external(port)), index_in(body.result_of_layer, internal(port), "Result")});
+        attrs[branch == 0 ? "then_body" : "else_body"] = body.graph;
+      }
+      write_if_ports(p, attrs);
+      return;
+    }
+    ReadBody body = read_body(layer, "body");
+    std::unordered_map<uint64_t, uint64_t> back_edge_to;  // parameter layer -> result layer
+    for (pugi::xml_node edge : layer.child("back_edges").children("edge"))
+      back_edge_to[required_uint(edge, "to-layer")] = required_uint(edge, "from-layer");
+    LoopPorts p;
+    pugi::xml_node map = layer.child("port_map");
+    for (pugi::xml_node port : map.children("input")) {
+      const int64_t param = index_in(body.param_of_layer, internal(port), "Parameter");
+      if (std::string(port.attribute("purpose").value()) == "current_iteration") {
+        p.current_iteration = param;
+      } else if (port.attribute("axis")) {
+        p.sliced_inputs.push_back(slice_of(port, external(port), param));
+      } else if (auto edge = back_edge_to.find(internal(port)); edge != back_edge_to.end()) {
+        p.merged_inputs.push_back({external(port), param, index_in(body.result_of_layer, edge->second, "Result")});
+      } else {
+        p.invariant_inputs.push_back({external(port), param});
+      }
+    }
+    for (pugi::xml_node port : map.children("output")) {
+      const int64_t result = index_in(body.result_of_layer, internal(port), "Result");
+      if (std::string(port.attribute("purpose").value()) == "execution_condition") p.execution_condition = result;
+      else if (port.attribute("axis")) p.concat_outputs.push_back(slice_of(port, outer_output(external(port)), result));
+      else p.last_outputs.push_back({outer_output(external(port)), result});
+    }
+    attrs["body"] = body.graph;
+    write_loop_ports(p, attrs, def.name == "opset5.Loop");
+  }
+
   void read_layer(pugi::xml_node layer) {
     const uint64_t id = required_uint(layer, "id");
     const std::string type = required_attr(layer, "type");
@@ -94,14 +220,15 @@ class IrReader {
 
     std::vector<Value> inputs;
     for (pugi::xml_node port : layer.child("input").children("port")) {
-      auto edge = edges_.find(PortRef{id, required_uint(port, "id")});
-      check(edge != edges_.end(), "input port " + std::string(port.attribute("id").value()) +
+      auto edge = net_->edges.find(PortRef{id, required_uint(port, "id")});
+      check(edge != net_->edges.end(), "input port " + std::string(port.attribute("id").value()) +
                                       " has no incoming edge");
       inputs.push_back(producer(edge->second));
     }
 
     Attributes attrs = read_data(layer.child("data"), *def->second);
-    Node& node = make_op(*graph_, def->second->name, std::move(inputs), std::move(attrs),
+    if (def->second->has_bodies) read_body_attrs(layer, *def->second, inputs.size(), attrs);
+    Node& node = make_op(*net_->graph, def->second->name, std::move(inputs), std::move(attrs),
                          required_attr(layer, "name"));
     BuiltLayer built{node.id(), {}};
     uint32_t index = 0;
@@ -115,12 +242,12 @@ class IrReader {
       if (std::string(attribute.attribute("name").value()) == "fused_names")
         node.fused_names = std::get<std::vector<std::string>>(
             parse_attr_value(AttrKind::Strings, attribute.attribute("value").value()));
-    check(built_.emplace(id, std::move(built)).second, "duplicate layer id");
+    check(net_->built.emplace(id, std::move(built)).second, "duplicate layer id");
   }
 
   Value producer(const PortRef& from) const {
-    auto layer = built_.find(from.layer);
-    check(layer != built_.end(), "input from layer " + std::to_string(from.layer) +
+    auto layer = net_->built.find(from.layer);
+    check(layer != net_->built.end(), "input from layer " + std::to_string(from.layer) +
                                      ", which is not defined earlier in the file");
     auto output = layer->second.output_index_of_port.find(from.port);
     check(output != layer->second.output_index_of_port.end(),
@@ -183,9 +310,9 @@ class IrReader {
 
   std::string xml_path_;
   std::unordered_map<std::string, const OpDef*> op_by_ir_name_;
-  Graph* graph_ = nullptr;
-  std::map<PortRef, PortRef> edges_;  // to (layer, port) -> from (layer, port)
-  std::unordered_map<uint64_t, BuiltLayer> built_;
+  NetState* net_ = nullptr;  // the net whose layers are being read
+  static constexpr int kMaxBodyDepth = 32;
+  int body_depth_ = 0;
   std::shared_ptr<const MappedFile> bin_;  // opened at the first Const
 };
 

@@ -1,6 +1,6 @@
 #pragma once
 // Reads an IR written by remo's own writer back into a Graph, for round-trip tests and tools.
-// Deliberately minimal: v11, opset ops known to OpRegistry, no sub-graphs, layers in a
+// Deliberately minimal: v11, opset ops known to OpRegistry (sub-graph ops with their bodies), layers in a
 // topological document order (as the writer emits them). Constants point into the mapped .bin.
 #include <memory>
 #include <string>

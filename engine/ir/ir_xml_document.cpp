@@ -8,6 +8,7 @@
 
 #include "engine/graph/error.h"
 #include "engine/ir/ir_attr_text.h"
+#include "engine/ir/ir_body_writer.h"
 
 namespace remo {
 namespace {
@@ -75,7 +76,7 @@ void add_data(pugi::xml_node layer, const IrLayer& entry, IrBinWriter& bin) {
     add_constant_data(data, *entry.node, bin);
   else if (entry.def->free_attrs)
     add_free_data(data, *entry.node);
-  else
+  else if (!entry.def->has_bodies)  // bodies and port maps are elements of their own
     add_schema_data(data, *entry.node, *entry.def);
   if (!data.first_attribute()) layer.remove_child(data);
 }
@@ -192,6 +193,12 @@ void build_ir_document(pugi::xml_document& doc, const Graph& graph, const IrLaye
   set_attr(net, "name", options.model_name);
   if (!version_first) set_attr(net, "version", "11");
 
+  add_layers_and_edges(net, graph, plan, bin, options.custom_ops);
+  add_model_rt_info(net, options);
+}
+
+void add_layers_and_edges(pugi::xml_node net, const Graph& graph, const IrLayerPlan& plan, IrBinWriter& bin,
+                          const CustomOpRegistry* custom) {
   pugi::xml_node layers = net.append_child("layers");
   for (size_t id = 0; id < plan.layers.size(); ++id) {
     const IrLayer& entry = plan.layers[id];
@@ -203,9 +210,9 @@ void build_ir_document(pugi::xml_document& doc, const Graph& graph, const IrLaye
     add_data(layer, entry, bin);
     add_fused_names(layer, *entry.node);
     add_ports(layer, entry, graph);
+    if (entry.def->has_bodies) add_body_elements(layer, entry, bin, custom);
   }
   add_edges(net, plan);
-  add_model_rt_info(net, options);
 }
 
 }  // namespace remo

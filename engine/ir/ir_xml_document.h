@@ -14,4 +14,9 @@ namespace remo {
 void build_ir_document(pugi::xml_document& doc, const Graph& graph, const IrLayerPlan& plan,
                        const IrWriteOptions& options, IrBinWriter& bin);
 
+// Appends <layers> and <edges> for `graph` to `net` (the model's <net>, or a sub-graph op's
+// <body>, whose layer ids form their own id space).
+void add_layers_and_edges(pugi::xml_node net, const Graph& graph, const IrLayerPlan& plan, IrBinWriter& bin,
+                          const CustomOpRegistry* custom);
+
 }  // namespace remo

@@ -419,15 +419,17 @@ void install_lua_api(LuaSandbox& sandbox, LuaRegistrations* sink) {
   install_lua_custom_op_api(sandbox, sink);
   install_lua_replacer_api(sandbox, sink);
   install_lua_rewrite_api(sandbox, sink);
+  install_lua_body_api(sandbox, sink);
 }
 
-LuaSessionScope::LuaSessionScope(lua_State* L, LuaSession& session) : L_(L) {
+LuaSessionScope::LuaSessionScope(lua_State* L, LuaSession& session) : L_(L), previous_(current_session(L)) {
   lua_pushlightuserdata(L, &session);
   lua_rawsetp(L, LUA_REGISTRYINDEX, &kSessionKey);
 }
 
 LuaSessionScope::~LuaSessionScope() {
-  lua_pushnil(L_);
+  if (previous_) lua_pushlightuserdata(L_, previous_);
+  else lua_pushnil(L_);
   lua_rawsetp(L_, LUA_REGISTRYINDEX, &kSessionKey);
 }
 

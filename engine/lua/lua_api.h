@@ -2,6 +2,7 @@
 // The `remo` table that rule scripts see (documented in docs/lua-api.md), and the C++ side of
 // it: what a script registers while loading, and the session a translation runs in.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,9 @@ struct LuaSession {
   NodeId framework_node = kNoNode; // node being translated, exposed as the function's argument
   std::string rule;                // "rules/onnx/conv.lua:12 (onnx.Conv)" for messages
   std::vector<NodeId> created;     // nodes made through remo.op / remo.const, in order
+  // Translates a body graph with the same rules (set by the translation driver; empty elsewhere,
+  // where body:translate() is refused).
+  std::function<void(Graph&)> translate_body;
 };
 
 // Installs `remo` into the sandbox globals. Registrations made while loading go to `sink`.
@@ -64,6 +68,7 @@ class LuaSessionScope {
 
  private:
   lua_State* L_;
+  void* previous_;  // the session of an enclosing rule (a body translated from a translation)
 };
 
 // Pushes a framework-node handle / reads a Value handle at `index` (throws remo::Error if the
@@ -88,5 +93,7 @@ void install_lua_custom_op_api(LuaSandbox& sandbox, LuaRegistrations* sink);
 void install_lua_replacer_api(LuaSandbox& sandbox, LuaRegistrations* sink);  // lua_replacer_api.cpp
 // Adds remo.rewrite(name, fn) (engine/lua/lua_rewrite_api.cpp).
 void install_lua_rewrite_api(LuaSandbox& sandbox, LuaRegistrations* sink);
+// Adds remo.body and the Body handle (engine/lua/lua_body_api.cpp).
+void install_lua_body_api(LuaSandbox& sandbox, LuaRegistrations* sink);
 
 }  // namespace remo

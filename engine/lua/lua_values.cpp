@@ -1,5 +1,7 @@
 #include "engine/lua/lua_values.h"
 
+#include "engine/lua/lua_body_api.h"
+
 #include <cmath>
 
 #include "engine/graph/error.h"
@@ -64,6 +66,7 @@ AttrValue attr_from_lua(lua_State* L, int index, const std::string& context) {
     case LUA_TSTRING: return std::string(lua_tostring(L, index));
     case LUA_TUSERDATA:
       if (luaL_testudata(L, index, kTensorMeta)) return check_tensor(L, index);
+      if (GraphPtr body = to_body_graph(L, index)) return body;
       break;
     case LUA_TTABLE: {
       lua_Integer n = luaL_len(L, index);
@@ -157,7 +160,7 @@ void push_attr(lua_State* L, const AttrValue& value) {
         } else if constexpr (std::is_same_v<T, Tensor>) {
           push_tensor(L, v);
         } else {
-          throw Error("graph attributes cannot be read from Lua yet");
+          throw Error("a graph attribute is read with remo.body(node, name), not node:attr");
         }
       },
       value);

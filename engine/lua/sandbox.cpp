@@ -112,9 +112,13 @@ void LuaSandbox::protected_call(int nargs, int nresults, const std::string& what
   int base = lua_gettop(L_) - nargs;  // index of the function
   lua_pushcfunction(L_, message_handler);
   lua_insert(L_, base);
+  // A call may run inside another (a translation translating a body): the inner call gets its
+  // own budget, and the outer one resumes with what it had used, so it cannot escape its own.
+  const auto outer_instructions = instructions_;
   instructions_ = 0;
   lua_sethook(L_, &LuaSandbox::count_hook, LUA_MASKCOUNT, kHookEvery);
   int status = lua_pcall(L_, nargs, nresults, base);
+  instructions_ = outer_instructions;
   lua_remove(L_, base);
   if (status == LUA_OK) return;
   std::string message;

@@ -27,5 +27,6 @@ void register_convert_ops(OpRegistry& registry);        // Convert
 void register_range_ops(OpRegistry& registry);          // Range-4
 void register_recurrent_ops(OpRegistry& registry);      // LSTMSequence-5, GRUSequence-5, RNNSequence-5
 void register_quantization_ops(OpRegistry& registry);   // FakeQuantize-1, Round-5
+void register_subgraph_ops(OpRegistry& registry);       // If-8, Loop-5, TensorIterator-1
 
 }  // namespace remo

@@ -34,6 +34,7 @@ const OpRegistry& OpRegistry::instance() {
     register_range_ops(r);
     register_recurrent_ops(r);
     register_quantization_ops(r);
+    register_subgraph_ops(r);
     std::sort(r.ops_.begin(), r.ops_.end(),
               [](const OpDef& a, const OpDef& b) { return a.name < b.name; });
     return r;
@@ -66,13 +67,14 @@ bool kind_matches(AttrKind kind, const AttrValue& v) {
     case AttrKind::Strings: return std::holds_alternative<std::vector<std::string>>(v);
     case AttrKind::Type: return std::holds_alternative<ElementType>(v);
     case AttrKind::Tensor: return std::holds_alternative<Tensor>(v);
+    case AttrKind::Graph: return std::holds_alternative<GraphPtr>(v) && std::get<GraphPtr>(v) != nullptr;
   }
   return false;
 }
 
 const char* kind_name(AttrKind kind) {
   static const char* const kNames[] = {"bool", "int", "float", "string", "ints",
-                                       "floats", "strings", "element type", "tensor"};
+                                       "floats", "strings", "element type", "tensor", "graph"};
   return kNames[static_cast<int>(kind)];
 }
 

@@ -14,7 +14,7 @@
 
 namespace remo {
 
-enum class AttrKind { Bool, Int, Float, String, Ints, Floats, Strings, Type, Tensor };
+enum class AttrKind { Bool, Int, Float, String, Ints, Floats, Strings, Type, Tensor, Graph };
 
 struct AttrSpec {
   std::string name;
@@ -50,6 +50,10 @@ struct OpDef {
   // Custom ops (engine/ops/custom_ops.h): attributes are kept as given instead of being checked
   // against `attrs`, and the IR writer writes every one of them.
   bool free_attrs = false;
+  // Sub-graph ops (If, Loop, TensorIterator): the attributes hold bodies and port maps, which the
+  // IR writer spells as <body>/<port_map>/<back_edges> elements instead of <data>
+  // (engine/ir/ir_body_writer.cpp).
+  bool has_bodies = false;
 };
 
 class OpRegistry {

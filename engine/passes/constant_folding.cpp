@@ -40,6 +40,7 @@ size_t fold_constants(Graph& g) {
     for (const Value& v : n->inputs())
       inputs.push_back(v.valid() ? g.at(v.node).attr<Tensor>("value") : Tensor{});
     std::vector<Tensor> outputs = def->evaluate(*n, inputs);
+    if (outputs.size() < n->outputs.size()) continue;  // the evaluator declined (a Loop too long to run here)
     const std::string name = n->name;
     const std::vector<std::string> fused = n->fused_names;
     const std::string created_by = n->created_by;
@@ -56,6 +57,11 @@ size_t fold_constants(Graph& g) {
     if (replacements.size() == 1 && !g.find_node(name)) g.rename(replacements[0].node, name);
     ++folded;
   }
+  // Bodies of sub-graph ops fold on their own: their Parameters are not constants.
+  for (NodeId id = 0; id < g.id_limit(); ++id)
+    if (Node* n = g.node(id))
+      for (auto& [key, value] : n->attrs)
+        if (auto* body = std::get_if<GraphPtr>(&value); body && *body) folded += fold_constants(**body);
   return folded;
 }
 

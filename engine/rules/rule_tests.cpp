@@ -175,7 +175,11 @@ Built build_graph(const At& t, RuleSet& rules) {
       Attributes attrs;
       if (n.has("attrs")) {
         At a = n["attrs"];
-        for (const auto& [key, value] : a.object().items()) attrs[key] = attr_value(a[key]);
+        for (const auto& [key, value] : a.object().items()) {
+          // {"graph": {inputs, constants, nodes, outputs}}: a body (If branch, Loop/Scan body).
+          if (a[key].has("graph")) attrs[key] = GraphPtr(build_graph(a[key]["graph"], rules).graph.release());
+          else attrs[key] = attr_value(a[key]);
+        }
       }
       Node* made;
       if (is_graph_op(op, rules)) {

@@ -131,7 +131,10 @@ void translate_graph(Graph& g, RuleSet& rules) {
     const Translator& t = *rules.find_translator(n->op());
     const std::string name = n->name;
     std::vector<Value> outs;
-    LuaSession session{&g, epoch, id, t.where, {}};
+    LuaSession session{&g, epoch, id, t.where, {}, [&rules, &g](Graph& body) {
+                         body.meta = g.meta;  // the model's opset imports hold in its bodies too
+                         translate_graph(body, rules);
+                       }};
     try {
       if (!t.json.empty()) outs = run_json(g, *n, t, *pick_json(t, node_opset(g, *n)));
       else outs = run_lua(rules, session, t);

@@ -460,6 +460,114 @@ def _(b):
                            b.init("w", b.rng.integers(0, 255, (3, 2, 2, 2)).astype(np.uint8)),
                            b.init("xz", np.uint8(7)), b.init("wz", np.uint8(128))],
            [b.output("y", I32)], pads=[0, 1, 0, 1])
+# --- control flow: bodies read outer values, use the iteration number, walk backwards ---
+def body_graph(name, nodes, inputs, outputs, inits=()):
+    from onnx import helper
+    return helper.make_graph(nodes, name, inputs, outputs, list(inits))
+
+
+def f32_info(name, shape):
+    from onnx import TensorProto, helper
+    return helper.make_tensor_value_info(name, TensorProto.FLOAT, shape)
+
+
+@model("if_branches_capture_input")
+def _(b):
+    from onnx import helper
+    import numpy as np
+    from onnx import numpy_helper
+    x = b.input("x", [2, 3])
+    b.node("ReduceSum", [x], ["total"], keepdims=0)
+    b.node("Greater", ["total", b.init("zero", np.float32(0))], ["positive"])
+    then_body = body_graph("then", [helper.make_node("Mul", ["x", "two"], ["t"])], [], [f32_info("t", [2, 3])],
+                           [numpy_helper.from_array(np.float32(2), "two")])
+    else_body = body_graph("else", [helper.make_node("Sub", ["x", "one"], ["e"])], [], [f32_info("e", [2, 3])],
+                           [numpy_helper.from_array(np.float32(1), "one")])
+    b.node("If", ["positive"], [b.output("y", shape=[2, 3])], then_branch=then_body, else_branch=else_body)
+
+
+@model("loop_carried_iteration_and_scan")
+def _(b):
+    from onnx import TensorProto, helper
+    import numpy as np
+    x = b.input("x", [2, 3])
+    body = body_graph("body", [
+        helper.make_node("Identity", ["c"], ["c_out"]),
+        helper.make_node("Cast", ["i"], ["fi"], to=TensorProto.FLOAT),
+        helper.make_node("Mul", ["v", "half"], ["hv"]),
+        helper.make_node("Add", ["hv", "x"], ["hvx"]),
+        helper.make_node("Add", ["hvx", "fi"], ["v_out"]),
+        helper.make_node("Neg", ["v_out"], ["scan"]),
+    ], [helper.make_tensor_value_info("i", TensorProto.INT64, []),
+        helper.make_tensor_value_info("c", TensorProto.BOOL, []), f32_info("v", [2, 3])],
+        [helper.make_tensor_value_info("c_out", TensorProto.BOOL, []), f32_info("v_out", [2, 3]),
+         f32_info("scan", [2, 3])],
+        [__import__("onnx").numpy_helper.from_array(np.float32(0.5), "half")])
+    b.node("Loop", [b.ints("trips", np.int64(4)), b.init("go", np.array(True)), x], [b.output("v_final", shape=[2, 3]), b.output("scans", shape=[4, 2, 3])],
+           body=body)
+
+
+@model("loop_with_if_in_body")
+def _(b):
+    # The If reads the loop-carried "a" (from the body) and "x" (from the model), two scopes out.
+    from onnx import TensorProto, helper
+    import numpy as np
+    x = b.input("x", [2])
+    then_body = body_graph("then", [helper.make_node("Add", ["a", "x"], ["t"])], [], [f32_info("t", [2])])
+    else_body = body_graph("else", [helper.make_node("Sub", ["a", "x"], ["e"])], [], [f32_info("e", [2])])
+    body = body_graph("body", [
+        helper.make_node("Less", ["i", "two"], ["early"]),
+        helper.make_node("If", ["early"], ["a_out"], then_branch=then_body, else_branch=else_body),
+        helper.make_node("Identity", ["c"], ["c_out"]),
+    ], [helper.make_tensor_value_info("i", TensorProto.INT64, []),
+        helper.make_tensor_value_info("c", TensorProto.BOOL, []), f32_info("a", [2])],
+        [helper.make_tensor_value_info("c_out", TensorProto.BOOL, []), f32_info("a_out", [2]), f32_info("a_out", [2])],
+        [__import__("onnx").numpy_helper.from_array(np.int64(2), "two")])
+    b.node("Loop", [b.ints("trips", np.int64(5)), "", b.input("y", [2])],
+           [b.output("a_final", shape=[2]), b.output("all", shape=[5, 2])], body=body)
+
+
+@model("loop_carried_value_grows")
+def _(b):
+    # "a" gains two elements per iteration, so the body's Parameter must not keep the initial shape.
+    from onnx import TensorProto, helper
+    import numpy as np
+    body = body_graph("body", [
+        helper.make_node("Concat", ["a", "x"], ["a_out"], axis=0),
+        helper.make_node("Identity", ["c"], ["c_out"]),
+        helper.make_node("ReduceSum", ["a_out"], ["s"], keepdims=1),
+    ], [helper.make_tensor_value_info("i", TensorProto.INT64, []),
+        helper.make_tensor_value_info("c", TensorProto.BOOL, []), f32_info("a", ["n"])],
+        [helper.make_tensor_value_info("c_out", TensorProto.BOOL, []), f32_info("a_out", ["m"]), f32_info("s", [1])])
+    b.input("x", [2])
+    b.node("Loop", [b.ints("trips", np.int64(3)), "", b.input("y", [1])],
+           [b.output("a_final", shape=[7]), b.output("sums", shape=[3, 1])], body=body)
+
+
+@model("scan8_batch_of_two_backwards", opset=8)
+def _(b):
+    from onnx import helper
+    body = body_graph("body", [
+        helper.make_node("Add", ["s", "next"], ["s_out"]),
+        helper.make_node("Sigmoid", ["s_out"], ["out"]),
+    ], [f32_info("s", [3]), f32_info("next", [3])], [f32_info("s_out", [3]), f32_info("out", [3])])
+    b.node("Scan", ["", b.input("init", [2, 3]), b.input("xs", [2, 4, 3])],
+           [b.output("final", shape=[2, 3]), b.output("outs", shape=[2, 4, 3])],
+           body=body, num_scan_inputs=1, directions=[1])
+
+
+@model("scan_backwards_both_ways", opset=16)
+def _(b):
+    from onnx import helper
+    import numpy as np
+    body = body_graph("body", [
+        helper.make_node("Mul", ["next", "two"], ["n2"]),
+        helper.make_node("Add", ["s", "n2"], ["s_out"]),
+        helper.make_node("Tanh", ["s_out"], ["out"]),
+    ], [f32_info("s", [3]), f32_info("next", [3])], [f32_info("s_out", [3]), f32_info("out", [3])],
+        [__import__("onnx").numpy_helper.from_array(np.float32(2), "two")])
+    b.node("Scan", [b.input("init", [3]), b.input("xs", [5, 3])], [b.output("final", shape=[3]), b.output("outs", shape=[5, 3])],
+           body=body, num_scan_inputs=1, scan_input_directions=[1], scan_output_directions=[1])
 
 
 if __name__ == "__main__":

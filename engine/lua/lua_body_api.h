@@ -1,0 +1,13 @@
+#pragma once
+// Body handles: the sub-graphs (If branches, Loop and Scan bodies) a translation turns into the
+// bodies of opset sub-graph ops; see docs/lua-api.md.
+#include <lua.hpp>
+
+#include "engine/graph/attribute.h"
+
+namespace remo {
+
+// The body graph of the Body handle at `index`, or null when the value there is not one.
+GraphPtr to_body_graph(lua_State* L, int index);
+
+}  // namespace remo
