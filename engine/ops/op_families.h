@@ -25,5 +25,8 @@ void register_pad_ops(OpRegistry& registry);            // Pad-1/12
 void register_interpolate_ops(OpRegistry& registry);    // Interpolate-4/11
 void register_convert_ops(OpRegistry& registry);        // Convert
 void register_range_ops(OpRegistry& registry);          // Range-4
+void register_scatter_ops(OpRegistry& registry);        // GatherElements, GatherND, ScatterElementsUpdate, ScatterNDUpdate
+void register_topk_ops(OpRegistry& registry);           // TopK-11, NonZero-3, Unique-10
+void register_index_ops(OpRegistry& registry);          // OneHot, CumSum, ReverseSequence, Einsum, DepthToSpace, SpaceToDepth
 
 }  // namespace remo

@@ -28,7 +28,8 @@ def load_values(folder: Path, prefix: str) -> list[np.ndarray]:
     for path in sorted(folder.glob(f"{prefix}_*.pb"), key=lambda p: int(p.stem.split("_")[1])):
         tensor = onnx.TensorProto()
         tensor.ParseFromString(path.read_bytes())
-        values.append(numpy_helper.to_array(tensor))
+        # A copy: OpenVINO refuses read-only arrays (0-d ones come out of to_array read-only).
+        values.append(np.array(numpy_helper.to_array(tensor)))
     return values
 
 
