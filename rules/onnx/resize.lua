@@ -34,6 +34,26 @@ local function legacy(node, scales)
   })
 end
 
+-- keep_aspect_ratio_policy (opset 18): one scale for every resized axis, the smallest
+-- (not_larger) or largest (not_smaller) of sizes / input dims, and sizes of round(scale * dim),
+-- rounding halves up.
+local function keep_aspect_ratio(x, sizes, axes, policy)
+  local list = axes
+  if list == nil then
+    list = {}
+    for i = 1, util.rank(x, "Resize with keep_aspect_ratio_policy") do list[i] = i - 1 end
+  end
+  local dims = remo.op("opset3.ShapeOf", {x}, {output_type = "i64"})
+  dims = remo.op("opset8.Gather", {dims, remo.const(list, "i64"), remo.const(0, "i64", {})})
+  dims = remo.op("opset1.Convert", {dims}, {destination_type = "f32"})
+  local wanted = remo.op("opset1.Convert", {sizes}, {destination_type = "f32"})
+  local ratios = remo.op("opset1.Divide", {wanted, dims})
+  local pick = policy == "not_larger" and "opset1.ReduceMin" or "opset1.ReduceMax"
+  local scale = remo.op(pick, {ratios, remo.const({0}, "i64")}, {keep_dims = false})
+  local scaled = remo.op("opset1.Add", {remo.op("opset1.Multiply", {dims, scale}), remo.const(0.5, "f32", {})})
+  return remo.op("opset1.Convert", {remo.op("opset1.Floor", {scaled})}, {destination_type = "i64"})
+end
+
 remo.translate("onnx.Resize", function(node)
   if node.opset < 11 then return legacy(node, node:input(2)) end
   local x = node:input(1)
@@ -42,8 +62,9 @@ remo.translate("onnx.Resize", function(node)
   if COORDINATES[coordinates] == nil then error("unknown coordinate_transformation_mode '" .. coordinates .. "'") end
   if coordinates == "half_pixel_symmetric" then error("half_pixel_symmetric coordinates are not supported") end
   if node:attr("exclude_outside", 0) ~= 0 then error("Resize with exclude_outside=1 is not supported") end
-  if node:attr("keep_aspect_ratio_policy", "stretch") ~= "stretch" then
-    error("Resize keep_aspect_ratio_policy other than stretch is not supported")
+  local policy = node:attr("keep_aspect_ratio_policy", "stretch")
+  if policy ~= "stretch" and policy ~= "not_larger" and policy ~= "not_smaller" then
+    error("keep_aspect_ratio_policy '" .. policy .. "' is not one of stretch, not_larger, not_smaller")
   end
   local nearest = NEAREST[node:attr("nearest_mode", "round_prefer_floor")]
   if nearest == nil then error("unknown nearest_mode '" .. node:attr("nearest_mode") .. "'") end
@@ -59,6 +80,7 @@ remo.translate("onnx.Resize", function(node)
     local shape = scales:shape()
     if shape ~= nil and #shape == 1 and shape[1] == 0 then scales = nil end
   end
+  if sizes ~= nil and policy ~= "stretch" then sizes = keep_aspect_ratio(x, sizes, axes, policy) end
   if sizes ~= nil then
     return interpolate(x, remo.op("opset1.Convert", {sizes}, {destination_type = "i64"}), true, axes, attrs)
   end
