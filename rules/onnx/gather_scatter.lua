@@ -82,3 +82,34 @@ remo.translate("onnx.OneHot", function(node)
   local axis = util.axis(node:attr("axis", -1), rank + 1)
   return remo.op("opset1.OneHot", {indices, depth, on, off}, {axis = axis})
 end)
+
+-- TensorScatter (opset 24) writes update into the cache along `axis`, batch b from position
+-- write_indices[b] (default 0) on; circular mode wraps positions around the cache length.
+remo.translate("onnx.TensorScatter", function(node)
+  local cache, update, starts = node:input(1), node:input(2), node:input(3)
+  local rank = util.rank(cache, "TensorScatter")
+  local axis = util.axis(node:attr("axis", -2), rank)
+  if axis == 0 then error("TensorScatter's axis must not be the batch axis 0") end
+  local mode = node:attr("mode", "linear")
+  if mode ~= "linear" and mode ~= "circular" then error("TensorScatter mode '" .. mode .. "' is not one of linear, circular") end
+  local function along(v, dim)
+    local shape = util.fill(rank, 1)
+    shape[dim + 1] = -1
+    return remo.op("opset1.Reshape", {v, remo.const(shape)}, {special_zero = false})
+  end
+  local update_dims = remo.op("opset3.ShapeOf", {update}, {output_type = "i64"})
+  local length = remo.op("opset8.Gather", {update_dims, scalar(axis), scalar(0)})
+  local positions = along(remo.op("opset4.Range", {scalar(0), length, scalar(1)}, {output_type = "i64"}), axis)
+  if starts ~= nil then
+    starts = remo.op("opset1.Convert", {starts}, {destination_type = "i64"})
+    positions = remo.op("opset1.Add", {positions, along(starts, 0)})
+  end
+  if mode == "circular" then
+    local cache_dims = remo.op("opset3.ShapeOf", {cache}, {output_type = "i64"})
+    local size = remo.op("opset8.Gather", {cache_dims, scalar(axis), scalar(0)})
+    local wraps = remo.op("opset1.Divide", {positions, size}, {m_pythondiv = true})
+    positions = remo.op("opset1.Subtract", {positions, remo.op("opset1.Multiply", {wraps, size})})
+  end
+  local indices = remo.op("opset3.Broadcast", {positions, update_dims}, {mode = "numpy"})
+  return remo.op("opset12.ScatterElementsUpdate", {cache, indices, update, scalar(axis)}, {reduction = "none"})
+end)
