@@ -24,8 +24,27 @@ local function axes_of(node, x, since)
   return remo.const(all, "i64")
 end
 
+-- Whether `x` has a dimension known to be 0, so that a reduction may cover no element at all.
+local function may_be_empty(x)
+  local shape = x:shape()
+  if shape == nil then return false end
+  for _, d in ipairs(shape) do
+    if d == 0 then return true end
+  end
+  return false
+end
+
+-- ONNX's max (min) over no element is -inf (+inf) for floats; the IR's gives the type's lowest
+-- (highest) finite value: put the infinity where the count of reduced elements is 0.
+local function empty_to_infinity(x, y, axes, keep, infinity)
+  local ones = remo.op("opset3.Broadcast", {remo.const(1, "i64", {}), remo.op("opset3.ShapeOf", {x}, {output_type = "i64"})})
+  local count = remo.op("opset1.ReduceSum", {ones, axes}, {keep_dims = keep})
+  local none = remo.op("opset1.Equal", {count, remo.const(0, "i64", {})})
+  return remo.op("opset1.Select", {none, remo.const(infinity, y:type(), {}), y})
+end
+
 -- `before` and `after` wrap the reduction (nil for none); `op` is the IR's reduction.
-local function reduce(op, axes_input_since, before, after)
+local function reduce(op, axes_input_since, before, after, empty_value)
   return function(node)
     local x = node:input(1)
     local axes = axes_of(node, x, axes_input_since)
@@ -36,12 +55,14 @@ local function reduce(op, axes_input_since, before, after)
     if boolean then y = remo.op("opset1.Convert", {y}, {destination_type = "u8"}) end
     if before then y = before(y) end
     local keep = node:attr("keepdims", 1) ~= 0
-    if not keep and axes:value() == nil and x:rank() ~= nil then
-      -- Run-time axes: reduce keeping dims, then drop them with a rank the IR can tell.
-      y = axes_lib.drop(remo.op(op, {y, axes}, {keep_dims = true}), axes, x:rank(), node.type)
-    else
-      y = remo.op(op, {y, axes}, {keep_dims = keep})
+    -- Run-time axes without keepdims: reduce keeping dims, then drop them with a rank the IR can tell.
+    local drop = not keep and axes:value() == nil and x:rank() ~= nil
+    local x_reduced = y
+    y = remo.op(op, {y, axes}, {keep_dims = keep or drop})
+    if empty_value ~= nil and util.ONNX_FLOAT[x:type()] and may_be_empty(x) then
+      y = empty_to_infinity(x_reduced, y, axes, keep or drop, empty_value)
     end
+    if drop then y = axes_lib.drop(y, axes, x:rank(), node.type) end
     if after then y = after(y) end
     if boolean then y = remo.op("opset1.Convert", {y}, {destination_type = "boolean"}) end
     return y
@@ -53,8 +74,8 @@ local function exp(x) return remo.op("opset1.Exp", {x}) end
 local function log(x) return remo.op("opset1.Log", {x}) end
 
 remo.translate("onnx.ReduceMean", reduce("opset1.ReduceMean", 18))
-remo.translate("onnx.ReduceMax", reduce("opset1.ReduceMax", 18))
-remo.translate("onnx.ReduceMin", reduce("opset1.ReduceMin", 18))
+remo.translate("onnx.ReduceMax", reduce("opset1.ReduceMax", 18, nil, nil, -math.huge))
+remo.translate("onnx.ReduceMin", reduce("opset1.ReduceMin", 18, nil, nil, math.huge))
 remo.translate("onnx.ReduceProd", reduce("opset1.ReduceProd", 18))
 remo.translate("onnx.ReduceSum", reduce("opset1.ReduceSum", 13))
 remo.translate("onnx.ReduceL1", reduce("opset4.ReduceL1", 18))
