@@ -1,5 +1,5 @@
 -- ONNX ops that make or reshape tensors from shapes and positions: Range, ConstantOfShape, Expand,
--- Tile, Size, EyeLike, Trilu, CumSum, Einsum, ReverseSequence, DepthToSpace, SpaceToDepth and
+-- Tile, Size, EyeLike, Trilu, CumSum, CumProd, Einsum, ReverseSequence, DepthToSpace, SpaceToDepth and
 -- CenterCropPad.
 local util = require("onnx_util")
 
@@ -93,6 +93,48 @@ end)
 remo.translate("onnx.CumSum", function(node)
   return remo.op("opset3.CumSum", {node:input(1), node:input(2)},
     {exclusive = node:attr("exclusive", 0) ~= 0, reverse = node:attr("reverse", 0) ~= 0})
+end)
+
+-- CumProd (opset 26) along a constant axis c: every output element multiplies the elements of
+-- its line that a mask keeps. Gathering the line with an [n, n] index grid gives x[..., j, ...] at
+-- [..., i, j, ...]; the mask keeps j <= i (j < i exclusive; reversed j >= i, j > i), the others
+-- count as 1, and a ReduceProd over j finishes.
+local function cumprod_along(x, c, rank, exclusive, reverse)
+  local n = dim(x, c)
+  local positions = remo.op("opset4.Range", {scalar(0), n, scalar(1)}, {output_type = "i64"})
+  local rows = remo.op("opset1.Unsqueeze", {positions, remo.const({1})})
+  local cols = remo.op("opset1.Unsqueeze", {positions, remo.const({0})})
+  local grid = remo.op("opset3.Broadcast", {cols, remo.op("opset1.Concat", {
+    remo.op("opset1.Reshape", {n, remo.const({1})}, {special_zero = false}),
+    remo.op("opset1.Reshape", {n, remo.const({1})}, {special_zero = false})}, {axis = 0})})
+  local lines = remo.op("opset8.Gather", {x, grid, scalar(c)}, {batch_dims = 0})
+  local compare = reverse and (exclusive and "opset1.Greater" or "opset1.GreaterEqual")
+    or (exclusive and "opset1.Less" or "opset1.LessEqual")
+  local keep = remo.op(compare, {cols, rows})
+  local shape = {0, 0}
+  for _ = c + 2, rank do shape[#shape + 1] = 1 end
+  keep = remo.op("opset1.Reshape", {keep, remo.const(shape)}, {special_zero = true})
+  local one = remo.op("opset1.Convert", {scalar(1)}, {destination_type = x:type()})
+  local kept = remo.op("opset1.Select", {keep, lines, one})
+  return remo.op("opset1.ReduceProd", {kept, remo.const({c + 1})}, {keep_dims = false})
+end
+
+-- An axis known only at run time: one result per possible axis, the right one selected.
+remo.translate("onnx.CumProd", function(node)
+  local x, axis = node:input(1), node:input(2)
+  local rank = util.rank(x, "CumProd")
+  local exclusive, reverse = node:attr("exclusive", 0) ~= 0, node:attr("reverse", 0) ~= 0
+  local known = axis:value()
+  if known ~= nil then return cumprod_along(x, util.axis(known[1], rank), rank, exclusive, reverse) end
+  axis = remo.op("opset1.Convert", {axis}, {destination_type = "i64"})
+  axis = remo.op("opset1.Reshape", {axis, remo.const({}, "i64", {0})}, {special_zero = false})
+  local y = cumprod_along(x, 0, rank, exclusive, reverse)
+  for c = 1, rank - 1 do
+    local here = remo.op("opset1.LogicalOr", {remo.op("opset1.Equal", {axis, scalar(c)}),
+      remo.op("opset1.Equal", {axis, scalar(c - rank)})})
+    y = remo.op("opset1.Select", {here, cumprod_along(x, c, rank, exclusive, reverse), y})
+  end
+  return y
 end)
 
 remo.translate("onnx.Einsum", function(node)
