@@ -17,8 +17,35 @@ remo.translate("onnx.GatherElements", function(node)
   return remo.op("opset6.GatherElements", {data, wrap_indices(data, indices, axis)}, {axis = axis})
 end)
 
+-- The lengths of the data axes that index tuples address (from batch_dims on, as many as a tuple
+-- is long), in the indices' type: constants when static, else read at run time.
+local function nd_dims(data, indices, b)
+  local data_shape, index_shape = data:shape(), indices:shape()
+  if data_shape ~= nil and index_shape ~= nil and #index_shape > 0 and index_shape[#index_shape] >= 0 then
+    local dims = {}
+    for k = 1, index_shape[#index_shape] do
+      local d = data_shape[b + k]
+      if d == nil or d < 0 then dims = nil break end
+      dims[k] = d
+    end
+    if dims ~= nil then return remo.const(dims, indices:type()) end
+  end
+  local type = indices:type()
+  local index_dims = remo.op("opset3.ShapeOf", {indices}, {output_type = type})
+  local tuple = remo.op("opset8.Gather", {index_dims, remo.const({-1}), scalar(0)})
+  local data_dims = remo.op("opset3.ShapeOf", {data}, {output_type = type})
+  local first = remo.const({b}, type)
+  return remo.op("opset8.Slice", {data_dims, first, remo.op("opset1.Add", {first, tuple}), remo.const({1}, type)})
+end
+
+-- Negative indices count from the end of the axis they index.
 remo.translate("onnx.GatherND", function(node)
-  return remo.op("opset8.GatherND", {node:input(1), node:input(2)}, {batch_dims = node:attr("batch_dims", 0)})
+  local data, indices = node:input(1), node:input(2)
+  local b = node:attr("batch_dims", 0)
+  local negative = remo.op("opset1.Less", {indices, scalar(0, indices:type())})
+  local wrapped = remo.op("opset1.Add", {indices, nd_dims(data, indices, b)})
+  indices = remo.op("opset1.Select", {negative, wrapped, indices})
+  return remo.op("opset8.GatherND", {data, indices}, {batch_dims = b})
 end)
 
 -- ONNX reduction names and the IR's.
