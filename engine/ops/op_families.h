@@ -28,5 +28,8 @@ void register_range_ops(OpRegistry& registry);          // Range-4
 void register_recurrent_ops(OpRegistry& registry);      // LSTMSequence-5, GRUSequence-5, RNNSequence-5
 void register_quantization_ops(OpRegistry& registry);   // FakeQuantize-1, Round-5
 void register_subgraph_ops(OpRegistry& registry);       // If-8, Loop-5, TensorIterator-1
+void register_scatter_ops(OpRegistry& registry);        // GatherElements, GatherND, ScatterElementsUpdate, ScatterNDUpdate
+void register_topk_ops(OpRegistry& registry);           // TopK-11, NonZero-3, Unique-10
+void register_index_ops(OpRegistry& registry);          // OneHot, CumSum, ReverseSequence, Einsum, DepthToSpace, SpaceToDepth
 
 }  // namespace remo

@@ -35,6 +35,9 @@ const OpRegistry& OpRegistry::instance() {
     register_recurrent_ops(r);
     register_quantization_ops(r);
     register_subgraph_ops(r);
+    register_scatter_ops(r);
+    register_topk_ops(r);
+    register_index_ops(r);
     std::sort(r.ops_.begin(), r.ops_.end(),
               [](const OpDef& a, const OpDef& b) { return a.name < b.name; });
     return r;

@@ -86,6 +86,15 @@ function util.axes(node, since, index)
   return node:attr("axes", nil)
 end
 
+-- Axes as a Value from the attribute (older opsets, as an i64 constant) or input `index` (newer
+-- ones, as given: the IR's ops take axes computed at run time too); nil if neither is there.
+function util.axes_value(node, since, index)
+  if node.opset >= since then return node:input(index) end
+  local axes = node:attr("axes", nil)
+  if axes == nil then return nil end
+  return remo.const(axes, "i64", {#axes})
+end
+
 -- A [1, C, 1, ...] reshape of a per-channel vector so it broadcasts against NC... data.
 function util.per_channel(vector, rank)
   local shape = util.fill(rank, 1)

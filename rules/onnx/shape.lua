@@ -1,6 +1,7 @@
 -- ONNX ops that move data around without arithmetic: reshapes, transposes, concatenation,
 -- gathers, casts, and the ops that only pass a value through.
 local util = require("onnx_util")
+local axes_lib = require("onnx_axes")
 
 local function i64(values) return remo.const(values, "i64") end
 
@@ -75,15 +76,19 @@ remo.translate("onnx.Transpose", function(node)
 end)
 
 remo.translate("onnx.Squeeze", function(node)
-  local axes = util.axes(node, 13, 2)
-  if axes == nil then return remo.op("opset1.Squeeze", {node:input(1)}) end
-  return remo.op("opset1.Squeeze", {node:input(1), i64(axes)})
+  local axes = util.axes_value(node, 13, 2)
+  local x = node:input(1)
+  if axes == nil then return remo.op("opset1.Squeeze", {x}) end
+  if axes:value() == nil and x:rank() ~= nil then return axes_lib.drop(x, axes, x:rank(), "Squeeze") end
+  return remo.op("opset1.Squeeze", {x, axes})
 end)
 
 remo.translate("onnx.Unsqueeze", function(node)
-  local axes = util.axes(node, 13, 2)
+  local axes = util.axes_value(node, 13, 2)
   if axes == nil then error("Unsqueeze needs axes") end
-  return remo.op("opset1.Unsqueeze", {node:input(1), i64(axes)})
+  local x = node:input(1)
+  if axes:value() == nil and x:rank() ~= nil then return axes_lib.insert(x, axes, x:rank(), "Unsqueeze") end
+  return remo.op("opset1.Unsqueeze", {x, axes})
 end)
 
 remo.translate("onnx.Concat", function(node)

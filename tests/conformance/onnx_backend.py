@@ -33,7 +33,24 @@ def load_values(folder: Path, prefix: str) -> list[np.ndarray]:
     return values
 
 
+def is_bfloat16(a: np.ndarray) -> bool:
+    return a.dtype.name == "bfloat16"
+
+
+def to_openvino(value: np.ndarray):
+    """numpy has no bfloat16 of its own: hand OpenVINO the raw bits in a bf16 tensor."""
+    if not is_bfloat16(value):
+        return value
+    tensor = ov.Tensor(ov.Type.bf16, ov.Shape(list(value.shape)))
+    tensor.data.view(np.uint16)[...] = value.view(np.uint16)
+    return tensor
+
+
 def close(got: np.ndarray, want: np.ndarray) -> str | None:
+    if is_bfloat16(want):
+        # OpenVINO returns bf16 bits in a 16-bit array of another type; compare as floats.
+        got = got.view(np.uint16).view(want.dtype).astype(np.float32)
+        want = want.astype(np.float32)
     if got.shape != want.shape:
         return f"shape {got.shape} != {want.shape}"
     if want.dtype.kind in "fc":
@@ -60,7 +77,7 @@ def run_case(remo: str, case: Path, core: ov.Core, work: Path) -> str | None:
     for data in sorted(case.glob("test_data_set_*")):
         inputs, wants = load_values(data, "input"), load_values(data, "output")
         try:
-            results = compiled(inputs)
+            results = compiled([to_openvino(v) for v in inputs])
         except Exception as e:  # noqa: BLE001
             return "inference: " + str(e).strip().splitlines()[0][:200]
         for k, want in enumerate(wants):
