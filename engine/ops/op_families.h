@@ -25,5 +25,9 @@ void register_pad_ops(OpRegistry& registry);            // Pad-1/12
 void register_interpolate_ops(OpRegistry& registry);    // Interpolate-4/11
 void register_convert_ops(OpRegistry& registry);        // Convert
 void register_range_ops(OpRegistry& registry);          // Range-4
+void register_trigonometric_ops(OpRegistry& registry);  // Sin, Cos, Tan, Asin..., Sinh, Cosh, Asinh, Acosh, Atanh
+void register_bitwise_ops(OpRegistry& registry);        // BitwiseAnd/Or/Xor/Not-13, BitwiseLeft/RightShift-15
+void register_numeric_ops(OpRegistry& registry);        // Sign, Round-5, Mod, FloorMod, IsInf/IsNaN/IsFinite-10
+void register_log_softmax_ops(OpRegistry& registry);    // LogSoftmax-5
 
 }  // namespace remo

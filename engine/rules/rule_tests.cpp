@@ -58,6 +58,10 @@ std::vector<double> number_list(const At& a) {
   for (size_t i = 0; i < a.list().size(); ++i) {
     const Json& v = a.j[i];
     if (v.is_boolean()) out.push_back(v.get<bool>() ? 1.0 : 0.0);
+    // JSON has no NaN or infinities; tests spell them as strings.
+    else if (v.is_string() && v.get<std::string>() == "nan") out.push_back(std::nan(""));
+    else if (v.is_string() && v.get<std::string>() == "inf") out.push_back(INFINITY);
+    else if (v.is_string() && v.get<std::string>() == "-inf") out.push_back(-INFINITY);
     else out.push_back(a[i].want(v.is_number(), "a number").get<double>());
   }
   return out;

@@ -25,10 +25,6 @@ remo.translate("onnx.Constant", function(node)
   error("Constant without a supported value attribute (value, value_float(s), value_int(s))")
 end)
 
-remo.translate("onnx.Cast", function(node)
-  return remo.op("opset1.Convert", {node:input(1)}, {destination_type = util.element_type(node:attr("to"))})
-end)
-
 remo.translate("onnx.Reshape", function(node)
   local shape
   if node.opset < 5 then shape = i64(node:attr("shape")) else shape = node:input(2) end

@@ -1,0 +1,209 @@
+-- ONNX math that needs more than a 1:1 mapping: casts, remainders, shifts, variadic reductions
+-- over inputs, mixed-type Pow, and the activations built from other ops.
+local util = require("onnx_util")
+
+local FLOAT = util.ONNX_FLOAT
+
+-- ONNX types without an OpenVINO element type, named for the error message.
+local UNREPRESENTABLE = {
+  [8] = "STRING", [14] = "COMPLEX64", [15] = "COMPLEX128", [18] = "FLOAT8E4M3FNUZ",
+  [20] = "FLOAT8E5M2FNUZ", [26] = "INT2", [27] = "FLOAT6E2M3", [28] = "FLOAT6E3M2",
+}
+
+local function cast_target(node, code)
+  if UNREPRESENTABLE[code] then
+    error(node.type .. " to " .. UNREPRESENTABLE[code] .. ": OpenVINO IR has no such element type")
+  end
+  return util.element_type(code)
+end
+
+-- The largest finite value of each float8 type.
+local FLOAT8_MAX = {f8e4m3 = 448.0, f8e5m2 = 57344.0}
+
+-- Convert to `to`. With saturation (the default from opset 19 on), a float beyond a float8 type's
+-- range becomes its largest value of the same sign instead of NaN or infinity; infinities stay
+-- infinite for f8e5m2, which has them, and become the largest value for f8e4m3, which has not.
+local function convert(x, to, saturate)
+  if x:type() == to then return x end
+  local limit = FLOAT8_MAX[to]
+  if limit and saturate and FLOAT[x:type()] then
+    local clamped = remo.op("opset1.Clamp", {x}, {min = -limit, max = limit})
+    -- Clamp leaves NaN to the implementation; keep it NaN explicitly.
+    local keep = remo.op("opset10.IsNaN", {x})
+    if to == "f8e5m2" then
+      keep = remo.op("opset1.LogicalOr", {keep, remo.op("opset10.IsInf", {x})})
+    end
+    x = remo.op("opset1.Select", {keep, x, clamped})
+  end
+  return remo.op("opset1.Convert", {x}, {destination_type = to})
+end
+
+local function saturates(node)
+  return node.opset < 19 or node:attr("saturate", 1) ~= 0
+end
+
+remo.translate("onnx.Cast", function(node)
+  local x = node:input(1)
+  if x:type() == "string" then error("Cast from STRING: OpenVINO IR has no string arithmetic") end
+  return convert(x, cast_target(node, node:attr("to")), saturates(node))
+end)
+
+-- CastLike takes the target type from its second input.
+remo.translate("onnx.CastLike", function(node)
+  local x, like = node:input(1), node:input(2)
+  if x:type() == "string" or like:type() == "string" then
+    error("CastLike with STRING: OpenVINO IR has no string arithmetic")
+  end
+  return convert(x, like:type(), saturates(node))
+end)
+
+-- Mod: fmod=1 keeps the dividend's sign (C fmod); fmod=0 keeps the divisor's (Python %), which
+-- ONNX allows for integers only.
+remo.translate("onnx.Mod", function(node)
+  local a, b = node:input(1), node:input(2)
+  local fmod = node:attr("fmod", 0)
+  if fmod == 0 and FLOAT[a:type()] then
+    error("Mod with fmod=0 on " .. a:type() .. ": floating-point inputs need fmod=1")
+  end
+  local op = fmod == 1 and "opset1.Mod" or "opset1.FloorMod"
+  return remo.op(op, {a, b}, {auto_broadcast = "numpy"})
+end)
+
+remo.translate("onnx.BitShift", function(node)
+  local direction = node:attr("direction")
+  local ops = {LEFT = "opset15.BitwiseLeftShift", RIGHT = "opset15.BitwiseRightShift"}
+  if not ops[direction] then error("BitShift direction '" .. tostring(direction) .. "' is not LEFT or RIGHT") end
+  return remo.op(ops[direction], {node:input(1), node:input(2)}, {auto_broadcast = "numpy"})
+end)
+
+remo.translate("onnx.Reciprocal", function(node)
+  local x = node:input(1)
+  return remo.op("opset1.Divide", {remo.const(1, x:type(), {}), x}, {auto_broadcast = "numpy"})
+end)
+
+-- Max, Min, Sum and Mean take 1..N inputs that broadcast together.
+local function fold_inputs(node, op)
+  local y = node:input(1)
+  if y == nil then error(node.type .. " needs at least one input") end
+  for i = 2, node:input_count() do
+    local x = node:input(i)
+    if x ~= nil then y = remo.op(op, {y, x}, {auto_broadcast = "numpy"}) end
+  end
+  return y
+end
+
+remo.translate("onnx.Max", function(node) return fold_inputs(node, "opset1.Maximum") end)
+remo.translate("onnx.Min", function(node) return fold_inputs(node, "opset1.Minimum") end)
+remo.translate("onnx.Sum", function(node) return fold_inputs(node, "opset1.Add") end)
+remo.translate("onnx.Mean", function(node)
+  local sum = fold_inputs(node, "opset1.Add")
+  if node:input_count() == 1 then return sum end
+  return remo.op("opset1.Divide", {sum, remo.const(node:input_count(), sum:type(), {})}, {auto_broadcast = "numpy"})
+end)
+
+-- Pow's exponent may have another type than the base; the result has the base's type. An integer
+-- base with a floating exponent is computed in the exponent's type and converted back.
+remo.translate("onnx.Pow", function(node)
+  local base, exponent = node:input(1), node:input(2)
+  local bt, et = base:type(), exponent:type()
+  if bt == et then return remo.op("opset1.Power", {base, exponent}, {auto_broadcast = "numpy"}) end
+  if not FLOAT[bt] and FLOAT[et] then
+    local y = remo.op("opset1.Power", {remo.op("opset1.Convert", {base}, {destination_type = et}), exponent},
+                      {auto_broadcast = "numpy"})
+    return remo.op("opset1.Convert", {y}, {destination_type = bt})
+  end
+  local e = remo.op("opset1.Convert", {exponent}, {destination_type = bt})
+  return remo.op("opset1.Power", {base, e}, {auto_broadcast = "numpy"})
+end)
+
+-- PRelu's slope broadcasts to X from the right (numpy); a lower-rank slope gets leading ones so
+-- that it is never read as a per-channel vector.
+remo.translate("onnx.PRelu", function(node)
+  local x, slope = node:input(1), node:input(2)
+  local xr, sr = x:rank(), slope:rank()
+  if xr and sr and sr >= 1 and sr < xr then
+    local axes = {}
+    for i = 1, xr - sr do axes[i] = i - 1 end
+    slope = remo.op("opset1.Unsqueeze", {slope, remo.const(axes, "i64")})
+  end
+  return remo.op("opset1.PRelu", {x, slope})
+end)
+
+-- Celu(x) = max(0, x) + min(0, alpha * (exp(x / alpha) - 1)) = alpha * Elu(x / alpha, 1).
+remo.translate("onnx.Celu", function(node)
+  local x = node:input(1)
+  local alpha = remo.const(node:attr("alpha", 1.0), x:type(), {})
+  local elu = remo.op("opset1.Elu", {remo.op("opset1.Divide", {x, alpha})}, {alpha = 1.0})
+  return remo.op("opset1.Multiply", {elu, alpha})
+end)
+
+-- Selu(x) = gamma * Elu(x, alpha).
+remo.translate("onnx.Selu", function(node)
+  local x = node:input(1)
+  local alpha = node:attr("alpha", 1.67326319217681884765625)
+  local gamma = node:attr("gamma", 1.05070102214813232421875)
+  return remo.op("opset1.Multiply", {remo.op("opset1.Elu", {x}, {alpha = alpha}), remo.const(gamma, x:type(), {})})
+end)
+
+-- ThresholdedRelu(x) = x where x > alpha, else 0.
+remo.translate("onnx.ThresholdedRelu", function(node)
+  local x = node:input(1)
+  local above = remo.op("opset1.Greater", {x, remo.const(node:attr("alpha", 1.0), x:type(), {})})
+  return remo.op("opset1.Select", {above, x, remo.const(0, x:type(), {})})
+end)
+
+-- Shrink(x) = x + bias where x < -lambd, x - bias where x > lambd, else 0. For integer x the
+-- thresholds move to the nearest integers that give the same comparisons.
+remo.translate("onnx.Shrink", function(node)
+  local x = node:input(1)
+  local t = x:type()
+  local lambd, bias = node:attr("lambd", 0.5), node:attr("bias", 0.0)
+  local low, high = -lambd, lambd
+  if not FLOAT[t] then low, high = math.ceil(-lambd), math.floor(lambd) end
+  local function c(v) return remo.const(v, t, {}) end
+  local below = remo.op("opset1.Less", {x, c(low)})
+  local above = remo.op("opset1.Greater", {x, c(high)})
+  local up = remo.op("opset1.Select", {above, remo.op("opset1.Subtract", {x, c(bias)}), c(0)})
+  return remo.op("opset1.Select", {below, remo.op("opset1.Add", {x, c(bias)}), up})
+end)
+
+-- Softsign(x) = x / (1 + |x|).
+remo.translate("onnx.Softsign", function(node)
+  local x = node:input(1)
+  return remo.op("opset1.Divide", {x, remo.op("opset1.Add", {remo.op("opset1.Abs", {x}), remo.const(1, x:type(), {})})})
+end)
+
+remo.translate("onnx.Gelu", function(node)
+  local approximate = node:attr("approximate", "none")
+  local modes = {none = "ERF", tanh = "TANH"}
+  if not modes[approximate] then error("Gelu approximate '" .. tostring(approximate) .. "' is not none or tanh") end
+  return remo.op("opset7.Gelu", {node:input(1)}, {approximation_mode = modes[approximate]})
+end)
+
+-- Before opset 13, LogSoftmax flattens the input to 2-D at `axis` (default 1) and normalizes each
+-- row; from 13 on it normalizes along `axis` (default -1) alone. The flattening keeps the first
+-- `axis` dimensions' product, read at run time when they are dynamic.
+remo.translate("onnx.LogSoftmax", function(node)
+  local x = node:input(1)
+  if node.opset >= 13 then return remo.op("opset5.LogSoftmax", {x}, {axis = node:attr("axis", -1)}) end
+  local rank = util.rank(x, "LogSoftmax")
+  local axis = util.axis(node:attr("axis", 1), rank)
+  if axis == rank - 1 then return remo.op("opset5.LogSoftmax", {x}, {axis = axis}) end
+  local shape = x:shape()
+  local inner = 1
+  for i = axis + 1, rank do
+    if shape[i] < 0 then inner = nil break end
+    inner = inner * shape[i]
+  end
+  local outer = 1
+  for i = 1, axis do
+    if shape[i] < 0 then outer = nil break end
+    outer = outer * shape[i]
+  end
+  if outer == nil and inner == nil then
+    error("LogSoftmax before opset 13 needs the dimensions before or after axis " .. axis .. " to be static")
+  end
+  local flat = remo.op("opset1.Reshape", {x, remo.const(outer and {outer, -1} or {-1, inner}, "i64")}, {special_zero = false})
+  local y = remo.op("opset5.LogSoftmax", {flat}, {axis = 1})
+  return remo.op("opset1.Reshape", {y, remo.op("opset3.ShapeOf", {x}, {output_type = "i64"})}, {special_zero = false})
+end)
