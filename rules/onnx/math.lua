@@ -57,23 +57,55 @@ remo.translate("onnx.CastLike", function(node)
   return convert(x, like:type(), saturates(node))
 end)
 
--- Mod: fmod=1 keeps the dividend's sign (C fmod); fmod=0 keeps the divisor's (Python %), which
--- ONNX allows for integers only.
+-- Mod: fmod=1 keeps the dividend's sign (C fmod); fmod=0 keeps the divisor's (Python %). The
+-- specification asks floating-point inputs for fmod=1, but fmod=0 on them has the same meaning.
+-- A float divided by an infinite divisor leaves the dividend when both have the same sign (or the
+-- dividend is zero) and the divisor otherwise; computing a - floor(a / b) * b would give NaN.
 remo.translate("onnx.Mod", function(node)
   local a, b = node:input(1), node:input(2)
-  local fmod = node:attr("fmod", 0)
-  if fmod == 0 and FLOAT[a:type()] then
-    error("Mod with fmod=0 on " .. a:type() .. ": floating-point inputs need fmod=1")
-  end
-  local op = fmod == 1 and "opset1.Mod" or "opset1.FloorMod"
-  return remo.op(op, {a, b}, {auto_broadcast = "numpy"})
+  if node:attr("fmod", 0) == 1 then return remo.op("opset1.Mod", {a, b}, {auto_broadcast = "numpy"}) end
+  local r = remo.op("opset1.FloorMod", {a, b}, {auto_broadcast = "numpy"})
+  if not FLOAT[a:type()] then return r end
+  local zero = remo.const(0, a:type(), {})
+  local same = remo.op("opset1.LogicalOr", {
+    remo.op("opset1.Equal", {remo.op("opset1.Less", {a, zero}), remo.op("opset1.Less", {b, zero})}),
+    remo.op("opset1.Equal", {a, zero})})
+  local by_infinity = remo.op("opset1.Select", {same, a, b})
+  return remo.op("opset1.Select", {remo.op("opset10.IsInf", {b}), by_infinity, r})
 end)
 
+local BITS = {i8 = 8, i16 = 16, i32 = 32, i64 = 64, u8 = 8, u16 = 16, u32 = 32, u64 = 64}
+local UNSIGNED = {u8 = true, u16 = true, u32 = true, u64 = true}
+
+-- BitShift moves every bit out when the shift is negative or at least the type's width: a left
+-- shift gives 0, a right shift gives the sign fill (0, or -1 for a negative signed value).
+-- Shifts known to be in range need no guard.
 remo.translate("onnx.BitShift", function(node)
+  local x, s = node:input(1), node:input(2)
   local direction = node:attr("direction")
   local ops = {LEFT = "opset15.BitwiseLeftShift", RIGHT = "opset15.BitwiseRightShift"}
   if not ops[direction] then error("BitShift direction '" .. tostring(direction) .. "' is not LEFT or RIGHT") end
-  return remo.op(ops[direction], {node:input(1), node:input(2)}, {auto_broadcast = "numpy"})
+  local t = x:type()
+  local width = BITS[t]
+  if not width then error("BitShift on " .. t .. ": expected an integer type") end
+  local shifted = remo.op(ops[direction], {x, s}, {auto_broadcast = "numpy"})
+  local known = s:value()
+  if known then
+    local in_range = true
+    for _, v in ipairs(known) do
+      if v < 0 or v >= width then in_range = false end
+    end
+    if in_range then return shifted end
+  end
+  local outside = remo.op("opset1.GreaterEqual", {s, remo.const(width, s:type(), {})})
+  if not UNSIGNED[s:type()] then
+    outside = remo.op("opset1.LogicalOr", {outside, remo.op("opset1.Less", {s, remo.const(0, s:type(), {})})})
+  end
+  local fill = remo.const(0, t, {})
+  if direction == "RIGHT" and not UNSIGNED[t] then
+    fill = remo.op("opset15.BitwiseRightShift", {x, remo.const(width - 1, t, {})}, {auto_broadcast = "numpy"})
+  end
+  return remo.op("opset1.Select", {outside, fill, shifted})
 end)
 
 remo.translate("onnx.Reciprocal", function(node)
