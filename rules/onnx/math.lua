@@ -21,19 +21,17 @@ end
 local FLOAT8_MAX = {f8e4m3 = 448.0, f8e5m2 = 57344.0}
 
 -- Convert to `to`. With saturation (the default from opset 19 on), a float beyond a float8 type's
--- range becomes its largest value of the same sign instead of NaN or infinity; infinities stay
--- infinite for f8e5m2, which has them, and become the largest value for f8e4m3, which has not.
+-- range, infinities included, becomes its largest value of the same sign instead of NaN or
+-- infinity. float4 has no NaN: a NaN becomes zero.
 local function convert(x, to, saturate)
   if x:type() == to then return x end
   local limit = FLOAT8_MAX[to]
   if limit and saturate and FLOAT[x:type()] then
     local clamped = remo.op("opset1.Clamp", {x}, {min = -limit, max = limit})
     -- Clamp leaves NaN to the implementation; keep it NaN explicitly.
-    local keep = remo.op("opset10.IsNaN", {x})
-    if to == "f8e5m2" then
-      keep = remo.op("opset1.LogicalOr", {keep, remo.op("opset10.IsInf", {x})})
-    end
-    x = remo.op("opset1.Select", {keep, x, clamped})
+    x = remo.op("opset1.Select", {remo.op("opset10.IsNaN", {x}), x, clamped})
+  elseif to == "f4e2m1" and FLOAT[x:type()] then
+    x = remo.op("opset1.Select", {remo.op("opset10.IsNaN", {x}), remo.const(0, x:type(), {}), x})
   end
   return remo.op("opset1.Convert", {x}, {destination_type = to})
 end
