@@ -210,30 +210,57 @@ remo.translate("onnx.Gelu", function(node)
   return remo.op("opset7.Gelu", {node:input(1)}, {approximation_mode = modes[approximate]})
 end)
 
--- Before opset 13, LogSoftmax flattens the input to 2-D at `axis` (default 1) and normalizes each
--- row; from 13 on it normalizes along `axis` (default -1) alone. The flattening keeps the first
--- `axis` dimensions' product, read at run time when they are dynamic.
-remo.translate("onnx.LogSoftmax", function(node)
+-- Before opset 13, LogSoftmax and Hardmax flatten the input to 2-D at `axis` (default 1) and
+-- work on each row; from 13 on they work along `axis` (default -1) alone. `fn(x2d, 1)` computes
+-- the op on the flattened input, whose first or second dimension may be dynamic, not both.
+local function on_axis(node, fn)
   local x = node:input(1)
-  if node.opset >= 13 then return remo.op("opset5.LogSoftmax", {x}, {axis = node:attr("axis", -1)}) end
-  local rank = util.rank(x, "LogSoftmax")
+  if node.opset >= 13 then return fn(x, node:attr("axis", -1)) end
+  local rank = util.rank(x, node.type)
   local axis = util.axis(node:attr("axis", 1), rank)
-  if axis == rank - 1 then return remo.op("opset5.LogSoftmax", {x}, {axis = axis}) end
+  if axis == rank - 1 then return fn(x, axis) end
   local shape = x:shape()
-  local inner = 1
+  local inner, outer = 1, 1
   for i = axis + 1, rank do
     if shape[i] < 0 then inner = nil break end
     inner = inner * shape[i]
   end
-  local outer = 1
   for i = 1, axis do
     if shape[i] < 0 then outer = nil break end
     outer = outer * shape[i]
   end
   if outer == nil and inner == nil then
-    error("LogSoftmax before opset 13 needs the dimensions before or after axis " .. axis .. " to be static")
+    error(node.type .. " before opset 13 needs the dimensions before or after axis " .. axis .. " to be static")
   end
   local flat = remo.op("opset1.Reshape", {x, remo.const(outer and {outer, -1} or {-1, inner}, "i64")}, {special_zero = false})
-  local y = remo.op("opset5.LogSoftmax", {flat}, {axis = 1})
+  local y = fn(flat, 1)
   return remo.op("opset1.Reshape", {y, remo.op("opset3.ShapeOf", {x}, {output_type = "i64"})}, {special_zero = false})
+end
+
+remo.translate("onnx.LogSoftmax", function(node)
+  return on_axis(node, function(x, axis) return remo.op("opset5.LogSoftmax", {x}, {axis = axis}) end)
+end)
+
+-- Hardmax: 1 at the first maximum along the axis, 0 elsewhere. The first maximum is the smallest
+-- index whose value equals the maximum; the axis length must be static.
+local function hardmax(x, axis)
+  local shape = x:shape()
+  axis = util.axis(axis, #shape)
+  local n = shape[axis + 1]
+  if n < 0 then error("Hardmax needs a static length along axis " .. axis) end
+  local index_values, index_shape = {}, util.fill(#shape, 1)
+  for i = 1, n do index_values[i] = i - 1 end
+  index_shape[axis + 1] = n
+  local index = remo.const(index_values, "i64", index_shape)
+  local axes = remo.const({axis}, "i64")
+  local top = remo.op("opset1.ReduceMax", {x, axes}, {keep_dims = true})
+  local at_top = remo.op("opset1.Select", {remo.op("opset1.Equal", {x, top}), index, remo.const(n, "i64", {})})
+  local first = remo.op("opset1.ReduceMin", {at_top, axes}, {keep_dims = true})
+  return remo.op("opset1.Convert", {remo.op("opset1.Equal", {index, first})}, {destination_type = x:type()})
+end
+
+remo.translate("onnx.Hardmax", function(node)
+  local x = node:input(1)
+  util.rank(x, "Hardmax")
+  return on_axis(node, hardmax)
 end)
