@@ -36,6 +36,26 @@ local function convert(x, to, saturate)
   return remo.op("opset1.Convert", {x}, {destination_type = to})
 end
 
+-- f8e8m0 holds powers of two. Cast rounds up by default (round_mode, opset 25); the IR's Convert
+-- rounds to the nearest, so a result on the wrong side of x moves one power of two. NaN stays NaN.
+local function to_e8m0(node, x)
+  local mode = node:attr("round_mode", "up")
+  if mode ~= "up" and mode ~= "down" and mode ~= "nearest" then
+    error("Cast round_mode '" .. tostring(mode) .. "' is not up, down or nearest")
+  end
+  local nearest = remo.op("opset1.Convert", {x}, {destination_type = "f8e8m0"})
+  if mode == "nearest" or not FLOAT[x:type()] then return nearest end
+  local back = remo.op("opset1.Convert", {nearest}, {destination_type = x:type()})
+  local wrong_side, step
+  if mode == "up" then
+    wrong_side, step = remo.op("opset1.Less", {back, x}), remo.op("opset1.Multiply", {back, remo.const(2, x:type(), {})})
+  else
+    wrong_side, step = remo.op("opset1.Greater", {back, x}), remo.op("opset1.Multiply", {back, remo.const(0.5, x:type(), {})})
+  end
+  local fixed = remo.op("opset1.Select", {wrong_side, step, back})
+  return remo.op("opset1.Convert", {fixed}, {destination_type = "f8e8m0"})
+end
+
 local function saturates(node)
   return node.opset < 19 or node:attr("saturate", 1) ~= 0
 end
@@ -43,7 +63,9 @@ end
 remo.translate("onnx.Cast", function(node)
   local x = node:input(1)
   if x:type() == "string" then error("Cast from STRING: OpenVINO IR has no string arithmetic") end
-  return convert(x, cast_target(node, node:attr("to")), saturates(node))
+  local to = cast_target(node, node:attr("to"))
+  if to == "f8e8m0" and x:type() ~= to then return to_e8m0(node, x) end
+  return convert(x, to, saturates(node))
 end)
 
 -- CastLike takes the target type from its second input.
@@ -52,7 +74,35 @@ remo.translate("onnx.CastLike", function(node)
   if x:type() == "string" or like:type() == "string" then
     error("CastLike with STRING: OpenVINO IR has no string arithmetic")
   end
+  if like:type() == "f8e8m0" and x:type() ~= "f8e8m0" then return to_e8m0(node, x) end
   return convert(x, like:type(), saturates(node))
+end)
+
+-- Dropout passes its input through and its mask is all true, except in training mode with a
+-- nonzero ratio, whose random result no inference graph reproduces. Before opset 10 the mask has
+-- the data's type; before opset 12 there is no training mode.
+remo.translate("onnx.Dropout", function(node)
+  local x = node:input(1)
+  local training = node.opset >= 12 and node:input(3) or nil
+  local ratio = 0.5
+  if node.opset >= 12 and node:input(2) ~= nil then
+    local r = node:input(2):value()
+    ratio = r and r[1]  -- nil: known only at run time
+  end
+  if training ~= nil and ratio ~= 0 then
+    local mode = training:value()
+    if mode == nil then
+      error("Dropout with training_mode known only at run time and a nonzero ratio may drop random elements; " ..
+            "only inference (training_mode false or ratio 0) converts")
+    end
+    if mode[1] ~= 0 then
+      error("Dropout in training mode with ratio " .. tostring(ratio or "unknown") ..
+            " drops random elements; only inference (training_mode false or ratio 0) converts")
+    end
+  end
+  if node:output_count() < 2 then return x end
+  local mask_type = node.opset >= 10 and "boolean" or x:type()
+  return x, remo.op("opset3.Broadcast", {remo.const(1, mask_type), remo.op("opset3.ShapeOf", {x})})
 end)
 
 -- Mod: fmod=1 keeps the dividend's sign (C fmod); fmod=0 keeps the divisor's (Python %). The
