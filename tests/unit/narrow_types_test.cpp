@@ -5,7 +5,10 @@
 #include <cmath>
 
 #include "engine/graph/narrow_float.h"
+#include "engine/ir/ir_reader.h"
+#include "engine/ir/ir_writer.h"
 #include "tests/unit/ops_test_helpers.h"
+#include "tests/unit/test_support.h"
 
 namespace remo {
 namespace {
@@ -86,6 +89,30 @@ TEST(NarrowTypes, ConvertToAndFromFloat8AndInt4) {
   EXPECT_EQ(values(back), (std::vector<double>{0.3125, -2, 1024}));
   Tensor i4 = run("opset1.Convert", {i32({2}, {7, -8})}, {{"destination_type", ElementType::i4}});
   EXPECT_EQ(int_values(i4), (std::vector<int64_t>{7, -8}));
+}
+
+TEST(NarrowTypes, ConstantsRoundTripThroughTheIr) {
+  Graph g;
+  const std::vector<Tensor> tensors = {typed(ElementType::i4, {3}, {1, -2, 7}),
+                                       typed(ElementType::u2, {5}, {0, 1, 2, 3, 1}),
+                                       typed(ElementType::f8e4m3, {2}, {0.3125, -448}),
+                                       typed(ElementType::f4e2m1, {3}, {0.5, -6, 3})};
+  for (const Tensor& t : tensors) make_op(g, "opset1.Result", {constant(g, t)}, {}, g.unique_name("out"));
+  testing_support::ScratchDir dir;
+  write_ir(g, dir.path().string(), IrWriteOptions{"narrow", {}});
+  const std::string xml = testing_support::slurp(dir.path() / "narrow.xml");
+  EXPECT_NE(xml.find("element_type=\"f8e4m3\""), std::string::npos);
+  EXPECT_NE(xml.find("precision=\"F8E4M3\""), std::string::npos);
+  EXPECT_NE(xml.find("precision=\"u2\""), std::string::npos);
+  IrModel back = read_ir((dir.path() / "narrow.xml").string());
+  ASSERT_EQ(back.graph->results().size(), tensors.size());
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    const Node& result = back.graph->at(back.graph->results()[i]);
+    const Tensor& t = back.graph->at(result.input(0).node).attr<Tensor>("value");
+    EXPECT_EQ(t.type(), tensors[i].type());
+    EXPECT_EQ(t.byte_count(), tensors[i].byte_count());
+    EXPECT_EQ(t.to_double(), tensors[i].to_double());
+  }
 }
 
 TEST(MathOps, Trigonometry) {
