@@ -260,7 +260,7 @@ remo.translate("onnx.Gelu", function(node)
   return remo.op("opset7.Gelu", {node:input(1)}, {approximation_mode = modes[approximate]})
 end)
 
--- Before opset 13, LogSoftmax and Hardmax flatten the input to 2-D at `axis` (default 1) and
+-- Before opset 13, Softmax, LogSoftmax and Hardmax flatten the input to 2-D at `axis` (default 1) and
 -- work on each row; from 13 on they work along `axis` (default -1) alone. `fn(x2d, 1)` computes
 -- the op on the flattened input, whose first or second dimension may be dynamic, not both.
 local function on_axis(node, fn)
@@ -286,6 +286,10 @@ local function on_axis(node, fn)
   local y = fn(flat, 1)
   return remo.op("opset1.Reshape", {y, remo.op("opset3.ShapeOf", {x}, {output_type = "i64"})}, {special_zero = false})
 end
+
+remo.translate("onnx.Softmax", function(node)
+  return on_axis(node, function(x, axis) return remo.op("opset8.Softmax", {x}, {axis = axis}) end)
+end)
 
 remo.translate("onnx.LogSoftmax", function(node)
   return on_axis(node, function(x, axis) return remo.op("opset5.LogSoftmax", {x}, {axis = axis}) end)
