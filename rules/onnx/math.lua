@@ -3,6 +3,8 @@
 local util = require("onnx_util")
 
 local FLOAT = util.ONNX_FLOAT
+local BITS = {i8 = 8, i16 = 16, i32 = 32, i64 = 64, u8 = 8, u16 = 16, u32 = 32, u64 = 64}
+local UNSIGNED = {u8 = true, u16 = true, u32 = true, u64 = true}
 
 -- ONNX types without an OpenVINO element type, named for the error message.
 local UNREPRESENTABLE = {
@@ -122,9 +124,6 @@ remo.translate("onnx.Mod", function(node)
   return remo.op("opset1.Select", {remo.op("opset10.IsInf", {b}), by_infinity, r})
 end)
 
-local BITS = {i8 = 8, i16 = 16, i32 = 32, i64 = 64, u8 = 8, u16 = 16, u32 = 32, u64 = 64}
-local UNSIGNED = {u8 = true, u16 = true, u32 = true, u64 = true}
-
 -- BitShift moves every bit out when the shift is negative or at least the type's width: a left
 -- shift gives 0, a right shift gives the sign fill (0, or -1 for a negative signed value).
 -- Shifts known to be in range need no guard.
@@ -240,6 +239,7 @@ remo.translate("onnx.Shrink", function(node)
   local lambd, bias = node:attr("lambd", 0.5), node:attr("bias", 0.0)
   local low, high = -lambd, lambd
   if not FLOAT[t] then low, high = math.ceil(-lambd), math.floor(lambd) end
+  if UNSIGNED[t] then low, high = math.max(low, 0), math.max(high, 0) end  -- x < 0 never holds
   local function c(v) return remo.const(v, t, {}) end
   local below = remo.op("opset1.Less", {x, c(low)})
   local above = remo.op("opset1.Greater", {x, c(high)})
