@@ -12,7 +12,7 @@ struct TypeInfo {
   size_t bits;
 };
 
-constexpr std::array<TypeInfo, 18> kTypes{{
+constexpr std::array<TypeInfo, 26> kTypes{{
     {ElementType::dynamic, "dynamic", "UNSPECIFIED", 0},
     {ElementType::boolean, "boolean", "BOOL", 8},
     {ElementType::f16, "f16", "FP16", 16},
@@ -31,7 +31,17 @@ constexpr std::array<TypeInfo, 18> kTypes{{
     {ElementType::u32, "u32", "U32", 32},
     {ElementType::u64, "u64", "U64", 64},
     {ElementType::string, "string", "STRING", 0},
+    // The IR reader accepts only the lowercase spelling of u2, u3 and u6 on ports.
+    {ElementType::u2, "u2", "u2", 2},
+    {ElementType::u3, "u3", "u3", 3},
+    {ElementType::u6, "u6", "u6", 6},
+    {ElementType::nf4, "nf4", "NF4", 4},
+    {ElementType::f8e4m3, "f8e4m3", "F8E4M3", 8},
+    {ElementType::f8e5m2, "f8e5m2", "F8E5M2", 8},
+    {ElementType::f4e2m1, "f4e2m1", "F4E2M1", 4},
+    {ElementType::f8e8m0, "f8e8m0", "F8E8M0", 8},
 }};
+static_assert(kTypes.back().type == ElementType::f8e8m0, "kTypes is indexed by ElementType");
 
 const TypeInfo& info(ElementType type) { return kTypes[static_cast<size_t>(type)]; }
 
@@ -52,15 +62,31 @@ std::optional<ElementType> parse_element_type(std::string_view name) {
 }
 
 bool is_floating(ElementType type) {
-  return type == ElementType::f16 || type == ElementType::bf16 || type == ElementType::f32 ||
-         type == ElementType::f64;
+  switch (type) {
+    case ElementType::f16: case ElementType::bf16: case ElementType::f32: case ElementType::f64:
+    case ElementType::f8e4m3: case ElementType::f8e5m2: case ElementType::f4e2m1: case ElementType::f8e8m0:
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool has_element_access(ElementType type) {
+  switch (type) {
+    case ElementType::dynamic: case ElementType::string: case ElementType::u1: case ElementType::u3:
+    case ElementType::u6: case ElementType::nf4:
+      return false;
+    default:
+      return true;
+  }
 }
 
 bool is_integral(ElementType type) {
   switch (type) {
     case ElementType::i4: case ElementType::i8: case ElementType::i16: case ElementType::i32:
     case ElementType::i64: case ElementType::u1: case ElementType::u4: case ElementType::u8:
-    case ElementType::u16: case ElementType::u32: case ElementType::u64:
+    case ElementType::u16: case ElementType::u32: case ElementType::u64: case ElementType::u2:
+    case ElementType::u3: case ElementType::u6:
       return true;
     default:
       return false;

@@ -2,8 +2,10 @@
 
 #include <bit>
 #include <cmath>
+#include <optional>
 
 #include "engine/graph/error.h"
+#include "engine/graph/narrow_float.h"
 
 namespace remo {
 
@@ -17,14 +19,14 @@ Tensor::Tensor(ElementType type, Shape shape, std::shared_ptr<const Buffer> data
 }
 
 std::vector<int64_t> Tensor::to_int64() const {
-  check(bit_width(type_) >= 8, "cannot read values of a " + std::string(type_name(type_)) + " tensor");
+  check(has_element_access(type_), "cannot read values of a " + std::string(type_name(type_)) + " tensor");
   std::vector<int64_t> out(count_);
   for (size_t i = 0; i < count_; ++i) out[i] = read_as_int64(type_, bytes(), i);
   return out;
 }
 
 std::vector<double> Tensor::to_double() const {
-  check(bit_width(type_) >= 8, "cannot read values of a " + std::string(type_name(type_)) + " tensor");
+  check(has_element_access(type_), "cannot read values of a " + std::string(type_name(type_)) + " tensor");
   std::vector<double> out(count_);
   for (size_t i = 0; i < count_; ++i) out[i] = read_as_double(type_, bytes(), i);
   return out;
@@ -98,6 +100,28 @@ void store(uint8_t* data, size_t index, T v) {
   std::memcpy(data + index * sizeof(T), &v, sizeof(T));
 }
 
+// Packed types of 2 or 4 bits: element i sits in byte i*bits/8, the first element in the low bits.
+uint8_t load_packed(const uint8_t* data, size_t index, size_t bits) {
+  const size_t bit = index * bits;
+  return static_cast<uint8_t>((data[bit / 8] >> (bit % 8)) & ((1u << bits) - 1));
+}
+
+void store_packed(uint8_t* data, size_t index, size_t bits, uint8_t value) {
+  const size_t bit = index * bits;
+  const uint8_t mask = static_cast<uint8_t>(((1u << bits) - 1) << (bit % 8));
+  data[bit / 8] = static_cast<uint8_t>((data[bit / 8] & ~mask) | ((value << (bit % 8)) & mask));
+}
+
+std::optional<NarrowFloat> narrow_float_format(ElementType type) {
+  switch (type) {
+    case ElementType::f8e4m3: return NarrowFloat::f8e4m3;
+    case ElementType::f8e5m2: return NarrowFloat::f8e5m2;
+    case ElementType::f8e8m0: return NarrowFloat::f8e8m0;
+    case ElementType::f4e2m1: return NarrowFloat::f4e2m1;
+    default: return std::nullopt;
+  }
+}
+
 }  // namespace
 
 double read_as_double(ElementType type, const uint8_t* d, size_t i) {
@@ -115,6 +139,12 @@ double read_as_double(ElementType type, const uint8_t* d, size_t i) {
     case ElementType::u16: return load<uint16_t>(d, i);
     case ElementType::u32: return load<uint32_t>(d, i);
     case ElementType::u64: return static_cast<double>(load<uint64_t>(d, i));
+    case ElementType::i4: return static_cast<int8_t>(load_packed(d, i, 4) << 4) >> 4;  // sign-extend
+    case ElementType::u4: return load_packed(d, i, 4);
+    case ElementType::u2: return load_packed(d, i, 2);
+    case ElementType::f8e4m3: case ElementType::f8e5m2: case ElementType::f8e8m0:
+      return narrow_float_to_double(*narrow_float_format(type), d[i]);
+    case ElementType::f4e2m1: return narrow_float_to_double(NarrowFloat::f4e2m1, load_packed(d, i, 4));
     default: throw Error("cannot read values of type " + std::string(type_name(type)));
   }
 }
@@ -130,6 +160,8 @@ int64_t read_as_int64(ElementType type, const uint8_t* d, size_t i) {
     case ElementType::u16: return load<uint16_t>(d, i);
     case ElementType::u32: return load<uint32_t>(d, i);
     case ElementType::u64: return static_cast<int64_t>(load<uint64_t>(d, i));
+    case ElementType::i4: case ElementType::u4: case ElementType::u2:
+      return static_cast<int64_t>(read_as_double(type, d, i));
     default: {
       double v = read_as_double(type, d, i);
       if (std::isnan(v)) return 0;
@@ -147,6 +179,10 @@ void write_from_double(ElementType type, uint8_t* d, size_t i, double v) {
     case ElementType::bf16: store<uint16_t>(d, i, float_to_bf16(static_cast<float>(v))); return;
     case ElementType::f32: store<float>(d, i, static_cast<float>(v)); return;
     case ElementType::f64: store<double>(d, i, v); return;
+    case ElementType::f8e4m3: case ElementType::f8e5m2: case ElementType::f8e8m0:
+      d[i] = double_to_narrow_float(*narrow_float_format(type), v);
+      return;
+    case ElementType::f4e2m1: store_packed(d, i, 4, double_to_narrow_float(NarrowFloat::f4e2m1, v)); return;
     default: write_from_int64(type, d, i, std::isnan(v) ? 0 : static_cast<int64_t>(v)); return;
   }
 }
@@ -162,7 +198,10 @@ void write_from_int64(ElementType type, uint8_t* d, size_t i, int64_t v) {
     case ElementType::u16: store<uint16_t>(d, i, static_cast<uint16_t>(v)); return;
     case ElementType::u32: store<uint32_t>(d, i, static_cast<uint32_t>(v)); return;
     case ElementType::u64: store<uint64_t>(d, i, static_cast<uint64_t>(v)); return;
+    case ElementType::i4: case ElementType::u4: store_packed(d, i, 4, static_cast<uint8_t>(v)); return;
+    case ElementType::u2: store_packed(d, i, 2, static_cast<uint8_t>(v)); return;
     case ElementType::f16: case ElementType::bf16: case ElementType::f32: case ElementType::f64:
+    case ElementType::f8e4m3: case ElementType::f8e5m2: case ElementType::f8e8m0: case ElementType::f4e2m1:
       write_from_double(type, d, i, static_cast<double>(v));
       return;
     default: throw Error("cannot write values of type " + std::string(type_name(type)));

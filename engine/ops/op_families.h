@@ -31,5 +31,9 @@ void register_subgraph_ops(OpRegistry& registry);       // If-8, Loop-5, TensorI
 void register_scatter_ops(OpRegistry& registry);        // GatherElements, GatherND, ScatterElementsUpdate, ScatterNDUpdate
 void register_topk_ops(OpRegistry& registry);           // TopK-11, NonZero-3, Unique-10
 void register_index_ops(OpRegistry& registry);          // OneHot, CumSum, ReverseSequence, Einsum, DepthToSpace, SpaceToDepth
+void register_trigonometric_ops(OpRegistry& registry);  // Sin, Cos, Tan, Asin..., Sinh, Cosh, Asinh, Acosh, Atanh
+void register_bitwise_ops(OpRegistry& registry);        // BitwiseAnd/Or/Xor/Not-13, BitwiseLeft/RightShift-15
+void register_numeric_ops(OpRegistry& registry);        // Sign, Round-5, Mod, FloorMod, IsInf/IsNaN/IsFinite-10
+void register_log_softmax_ops(OpRegistry& registry);    // LogSoftmax-5
 
 }  // namespace remo

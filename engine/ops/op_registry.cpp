@@ -38,6 +38,10 @@ const OpRegistry& OpRegistry::instance() {
     register_scatter_ops(r);
     register_topk_ops(r);
     register_index_ops(r);
+    register_trigonometric_ops(r);
+    register_bitwise_ops(r);
+    register_numeric_ops(r);
+    register_log_softmax_ops(r);
     std::sort(r.ops_.begin(), r.ops_.end(),
               [](const OpDef& a, const OpDef& b) { return a.name < b.name; });
     return r;

@@ -61,7 +61,7 @@ Attributes parameter_attrs(const onnx::ValueInfoProto& input) {
   ElementType element = ElementType::dynamic;
   if (tensor.elem_type() != onnx::TensorProto::UNDEFINED) {
     std::optional<ElementType> t = element_type_from_onnx(tensor.elem_type());
-    if (!t) throw Error("has an unsupported element type " + onnx_type_name(tensor.elem_type()));
+    if (!t) throw Error(unsupported_type_message(tensor.elem_type()));
     element = *t;
   }
   if (!tensor.has_shape()) return {{"element_type", element}, {"dynamic_rank", true}};

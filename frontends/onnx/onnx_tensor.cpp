@@ -47,7 +47,17 @@ std::vector<uint8_t> typed_field_bytes(const onnx::TensorProto& p, ElementType t
       checked(p.int32_data_size(), "int32_data");
       return pack<uint16_t>(p.int32_data());
     case ElementType::i8: checked(p.int32_data_size(), "int32_data"); return pack<int8_t>(p.int32_data());
-    case ElementType::u8: checked(p.int32_data_size(), "int32_data"); return pack<uint8_t>(p.int32_data());
+    case ElementType::u8: case ElementType::f8e4m3: case ElementType::f8e5m2: case ElementType::f8e8m0:
+      checked(p.int32_data_size(), "int32_data");  // float8 values travel as their bit patterns
+      return pack<uint8_t>(p.int32_data());
+    case ElementType::i4: case ElementType::u4: case ElementType::u2: case ElementType::f4e2m1: {
+      // int32_data holds the packed bytes, one per value, as raw_data would.
+      const size_t packed = byte_size(type, count);
+      if (static_cast<size_t>(p.int32_data_size()) != packed)
+        throw Error(label + ": has " + std::to_string(p.int32_data_size()) +
+                    " packed bytes in int32_data but its shape needs " + std::to_string(packed));
+      return pack<uint8_t>(p.int32_data());
+    }
     case ElementType::boolean: {
       checked(p.int32_data_size(), "int32_data");
       std::vector<uint8_t> bytes;
@@ -74,7 +84,7 @@ Tensor tensor_from_onnx(const onnx::TensorProto& proto, std::shared_ptr<const Bu
   const std::string label = proto.name().empty() ? std::string("tensor") : "tensor '" + proto.name() + "'";
   if (proto.has_segment()) throw Error(label + ": segmented tensors are not supported");
   std::optional<ElementType> type = element_type_from_onnx(proto.data_type());
-  if (!type) throw Error(label + ": unsupported element type " + onnx_type_name(proto.data_type()));
+  if (!type) throw Error(label + ": " + unsupported_type_message(proto.data_type()));
 
   Shape shape(proto.dims().begin(), proto.dims().end());
   size_t count = 0;
@@ -83,10 +93,9 @@ Tensor tensor_from_onnx(const onnx::TensorProto& proto, std::shared_ptr<const Bu
   } catch (const Error& e) {
     throw Error(label + ": " + e.what());
   }
-  const size_t element_bytes = bit_width(*type) / 8;  // every ONNX type remo accepts is whole bytes
-  if (count > SIZE_MAX / element_bytes)
+  if (count > SIZE_MAX / 64)
     throw Error(label + ": byte size of shape " + shape_to_string(shape) + " overflows");
-  const size_t needed = count * element_bytes;
+  const size_t needed = byte_size(*type, count);  // 4- and 2-bit types are packed, first element low
 
   if (proto.data_location() == onnx::TensorProto::EXTERNAL) {
     auto bytes = external.load(proto, needed, label);

@@ -42,6 +42,7 @@ end
 util.ONNX_TYPES = {
   [1] = "f32", [2] = "u8", [3] = "i8", [4] = "u16", [5] = "i16", [6] = "i32", [7] = "i64",
   [9] = "boolean", [10] = "f16", [11] = "f64", [12] = "u32", [13] = "u64", [16] = "bf16",
+  [17] = "f8e4m3", [19] = "f8e5m2", [21] = "u4", [22] = "i4", [23] = "f4e2m1", [24] = "f8e8m0", [25] = "u2",
 }
 
 -- Element types Clamp accepts bounds for as plain numbers.

@@ -1,4 +1,4 @@
--- ONNX activations that need more than a 1:1 mapping: Clip, Softmax/LogSoftmax, LeakyRelu, HardSigmoid.
+-- ONNX activations that need more than a 1:1 mapping: Clip, LeakyRelu, HardSigmoid.
 local util = require("onnx_util")
 
 -- Clip's bounds are attributes before opset 11 and optional inputs from then on. Constant bounds
@@ -23,29 +23,6 @@ remo.translate("onnx.Clip", function(node)
   if max_in ~= nil then y = remo.op("opset1.Minimum", {y, max_in}) end
   return y
 end)
-
--- Before opset 13, Softmax flattens the input to 2-D at `axis` (default 1) and normalizes each
--- row; from 13 on it normalizes along `axis` (default -1) alone.
-local function softmax(node, op)
-  local x = node:input(1)
-  if node.opset >= 13 then
-    return remo.op(op, {x}, {axis = node:attr("axis", -1)})
-  end
-  local rank = util.rank(x, "Softmax")
-  local axis = util.axis(node:attr("axis", 1), rank)
-  if axis == rank - 1 then return remo.op(op, {x}, {axis = axis}) end
-  local shape = x:shape()
-  local outer = 1
-  for i = 1, axis do
-    if shape[i] < 0 then error("Softmax before opset 13 on a dynamic outer dimension is not supported") end
-    outer = outer * shape[i]
-  end
-  local flat = remo.op("opset1.Reshape", {x, remo.const({outer, -1}, "i64")}, {special_zero = false})
-  local y = remo.op(op, {flat}, {axis = 1})
-  return remo.op("opset1.Reshape", {y, remo.op("opset3.ShapeOf", {x}, {output_type = "i64"})}, {special_zero = false})
-end
-
-remo.translate("onnx.Softmax", function(node) return softmax(node, "opset8.Softmax") end)
 
 remo.translate("onnx.LeakyRelu", function(node)
   local x = node:input(1)

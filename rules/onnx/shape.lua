@@ -7,16 +7,6 @@ local function i64(values) return remo.const(values, "i64") end
 
 remo.translate("onnx.Identity", function(node) return node:input(1) end)
 
--- Dropout is the identity at inference; its optional mask output is all true.
-remo.translate("onnx.Dropout", function(node)
-  if node:output_count() > 1 then
-    local x = node:input(1)
-    local mask = remo.op("opset3.Broadcast", {remo.const(1, "boolean"), remo.op("opset3.ShapeOf", {x})})
-    return x, mask
-  end
-  return node:input(1)
-end)
-
 remo.translate("onnx.Constant", function(node)
   if node:has_attr("value") then return remo.const(node:attr("value")) end
   if node:has_attr("value_float") then return remo.const(node:attr("value_float"), "f32", {}) end
@@ -24,10 +14,6 @@ remo.translate("onnx.Constant", function(node)
   if node:has_attr("value_floats") then return remo.const(node:attr("value_floats"), "f32") end
   if node:has_attr("value_ints") then return remo.const(node:attr("value_ints"), "i64") end
   error("Constant without a supported value attribute (value, value_float(s), value_int(s))")
-end)
-
-remo.translate("onnx.Cast", function(node)
-  return remo.op("opset1.Convert", {node:input(1)}, {destination_type = util.element_type(node:attr("to"))})
 end)
 
 remo.translate("onnx.Reshape", function(node)

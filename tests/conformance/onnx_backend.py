@@ -21,6 +21,7 @@ from onnx import numpy_helper
 
 sys.path.insert(0, str(Path(__file__).parent))
 import make_onnx_node_tests  # noqa: E402
+import ov_narrow_types  # noqa: E402
 
 
 def load_values(folder: Path, prefix: str) -> list[np.ndarray]:
@@ -28,29 +29,11 @@ def load_values(folder: Path, prefix: str) -> list[np.ndarray]:
     for path in sorted(folder.glob(f"{prefix}_*.pb"), key=lambda p: int(p.stem.split("_")[1])):
         tensor = onnx.TensorProto()
         tensor.ParseFromString(path.read_bytes())
-        # A writable copy: OpenVINO refuses to share a read-only 0-d array (scalar inputs).
-        values.append(np.array(numpy_helper.to_array(tensor)))
+        values.append(np.array(numpy_helper.to_array(tensor)))  # a writeable copy: OpenVINO may need one
     return values
 
 
-def is_bfloat16(a: np.ndarray) -> bool:
-    return a.dtype.name == "bfloat16"
-
-
-def to_openvino(value: np.ndarray):
-    """numpy has no bfloat16 of its own: hand OpenVINO the raw bits in a bf16 tensor."""
-    if not is_bfloat16(value):
-        return value
-    tensor = ov.Tensor(ov.Type.bf16, ov.Shape(list(value.shape)))
-    tensor.data.view(np.uint16)[...] = value.view(np.uint16)
-    return tensor
-
-
 def close(got: np.ndarray, want: np.ndarray) -> str | None:
-    if is_bfloat16(want):
-        # OpenVINO returns bf16 bits in a 16-bit array of another type; compare as floats.
-        got = got.view(np.uint16).view(want.dtype).astype(np.float32)
-        want = want.astype(np.float32)
     if got.shape != want.shape:
         return f"shape {got.shape} != {want.shape}"
     if want.dtype.kind in "fc":
@@ -77,11 +60,11 @@ def run_case(remo: str, case: Path, core: ov.Core, work: Path) -> str | None:
     for data in sorted(case.glob("test_data_set_*")):
         inputs, wants = load_values(data, "input"), load_values(data, "output")
         try:
-            results = compiled([to_openvino(v) for v in inputs])
+            results = compiled([ov_narrow_types.to_ov(x) for x in inputs])
         except Exception as e:  # noqa: BLE001
             return "inference: " + str(e).strip().splitlines()[0][:200]
         for k, want in enumerate(wants):
-            why = close(np.asarray(results[compiled.outputs[k]]), want)
+            why = close(*ov_narrow_types.comparable(np.asarray(results[compiled.outputs[k]]), want))
             if why:
                 return f"output {k}: {why}"
     return None

@@ -341,7 +341,7 @@ TEST_F(OnnxReader, StructuralErrors) {
 
   auto string_input = new_model();
   add_input(string_input.mutable_graph(), "text", TensorProto::STRING, {1});
-  expect_error(string_input, "graph input 'text' has an unsupported element type STRING");
+  expect_error(string_input, "graph input 'text' has element type STRING, which remo cannot convert");
 }
 
 // ---- attributes -------------------------------------------------------------------------------
@@ -619,12 +619,37 @@ TEST_F(OnnxReader, TypedFieldTensorsAreConverted) {
 TEST_F(OnnxReader, UnsupportedTensorTypesNameTheTensor) {
   const std::vector<std::pair<int, std::string>> cases = {
       {TensorProto::STRING, "STRING"}, {TensorProto::COMPLEX64, "COMPLEX64"},
-      {17, "FLOAT8E4M3FN"}, {22, "INT4"}, {99, "data type 99"}};
+      {18, "FLOAT8E4M3FNUZ"}, {20, "FLOAT8E5M2FNUZ"}, {26, "INT2"}, {99, "data type 99"}};
   for (const auto& [type, name] : cases) {
     auto m = new_model();
     fill_tensor(m.mutable_graph()->add_initializer(), "weird", type, {1});
-    expect_error(m, "tensor 'weird': unsupported element type " + name);
+    expect_error(m, "tensor 'weird': has element type " + name + ", which remo cannot convert");
   }
+}
+
+TEST_F(OnnxReader, NarrowTypesArePackedOrBitPatterns) {
+  auto m = new_model();
+  // INT4 [1, -2, 7] packs the first element into the low nibble: 0xE1, 0x07.
+  add_raw_initializer<uint8_t>(m.mutable_graph(), "i4", 22, {3}, {0xE1, 0x07});
+  auto* u4 = m.mutable_graph()->add_initializer();
+  fill_tensor(u4, "u4", 21, {2});
+  u4->add_int32_data(0xF3);  // int32_data holds the packed bytes: [3, 15]
+  auto* e4m3 = m.mutable_graph()->add_initializer();
+  fill_tensor(e4m3, "e4m3", 17, {2});
+  e4m3->add_int32_data(0x38);  // 1.0
+  e4m3->add_int32_data(0xFE);  // -448
+  add_raw_initializer<uint8_t>(m.mutable_graph(), "e5m2", 19, {1}, {0x3E});  // 1.5
+  add_raw_initializer<uint8_t>(m.mutable_graph(), "short", 22, {3}, {0xE1});
+  expect_error(m, "tensor 'short': raw_data has 1 bytes but its type and shape need 2");
+  m.mutable_graph()->mutable_initializer()->RemoveLast();
+  auto graph = read(m);
+  auto value = [&](const std::string& name) { return producer_of(*graph, name).attr<Tensor>("value"); };
+  EXPECT_EQ(value("i4").type(), ElementType::i4);
+  EXPECT_EQ(value("i4").to_int64(), (std::vector<int64_t>{1, -2, 7}));
+  EXPECT_EQ(value("u4").to_int64(), (std::vector<int64_t>{3, 15}));
+  EXPECT_EQ(value("e4m3").type(), ElementType::f8e4m3);
+  EXPECT_EQ(value("e4m3").to_double(), (std::vector<double>{1.0, -448.0}));
+  EXPECT_EQ(value("e5m2").to_double(), std::vector<double>{1.5});
 }
 
 TEST_F(OnnxReader, TensorSizesAreChecked) {
