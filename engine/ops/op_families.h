@@ -11,7 +11,7 @@ void register_comparison_ops(OpRegistry& registry);     // Equal, Less..., Logic
 void register_math_ops(OpRegistry& registry);           // Abs, Negative, Floor, Ceiling, Sqrt, Exp, Log, Erf, Sigmoid, Tanh
 void register_activation_ops(OpRegistry& registry);     // Relu, Clamp, Elu, Gelu, HSwish, HSigmoid, Mish, SoftPlus, Swish, PRelu
 void register_convolution_ops(OpRegistry& registry);    // Convolution, GroupConvolution
-void register_pooling_ops(OpRegistry& registry);        // MaxPool-1/8, AvgPool
+void register_pooling_ops(OpRegistry& registry);        // MaxPool-1/8/14, AvgPool-1/14
 void register_matmul_ops(OpRegistry& registry);         // MatMul
 void register_normalization_ops(OpRegistry& registry);  // Softmax-1/8, BatchNormInference, MVN
 void register_reduction_ops(OpRegistry& registry);      // ReduceSum/Mean/Max/Min/Prod/L1/L2
@@ -25,5 +25,9 @@ void register_pad_ops(OpRegistry& registry);            // Pad-1/12
 void register_interpolate_ops(OpRegistry& registry);    // Interpolate-4/11
 void register_convert_ops(OpRegistry& registry);        // Convert
 void register_range_ops(OpRegistry& registry);          // Range-4
+void register_deconvolution_ops(OpRegistry& registry);  // ConvolutionBackpropData, GroupConvolutionBackpropData
+void register_lrn_ops(OpRegistry& registry);            // LRN-1
+void register_sampling_ops(OpRegistry& registry);       // GridSample-9, Col2Im-15
+void register_signal_ops(OpRegistry& registry);         // DFT, IDFT, RDFT, IRDFT, STFT
 
 }  // namespace remo

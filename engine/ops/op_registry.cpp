@@ -32,6 +32,10 @@ const OpRegistry& OpRegistry::instance() {
     register_interpolate_ops(r);
     register_convert_ops(r);
     register_range_ops(r);
+    register_deconvolution_ops(r);
+    register_lrn_ops(r);
+    register_sampling_ops(r);
+    register_signal_ops(r);
     std::sort(r.ops_.begin(), r.ops_.end(),
               [](const OpDef& a, const OpDef& b) { return a.name < b.name; });
     return r;

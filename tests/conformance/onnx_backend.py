@@ -28,7 +28,8 @@ def load_values(folder: Path, prefix: str) -> list[np.ndarray]:
     for path in sorted(folder.glob(f"{prefix}_*.pb"), key=lambda p: int(p.stem.split("_")[1])):
         tensor = onnx.TensorProto()
         tensor.ParseFromString(path.read_bytes())
-        values.append(numpy_helper.to_array(tensor))
+        # a copy: OpenVINO refuses the read-only arrays to_array returns for scalars
+        values.append(np.array(numpy_helper.to_array(tensor)))
     return values
 
 
