@@ -29,5 +29,6 @@ void register_deconvolution_ops(OpRegistry& registry);  // ConvolutionBackpropDa
 void register_lrn_ops(OpRegistry& registry);            // LRN-1
 void register_sampling_ops(OpRegistry& registry);       // GridSample-9, Col2Im-15
 void register_signal_ops(OpRegistry& registry);         // DFT, IDFT, RDFT, IRDFT, STFT
+void register_deformable_ops(OpRegistry& registry);     // DeformableConvolution-8
 
 }  // namespace remo

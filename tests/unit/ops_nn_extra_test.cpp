@@ -1,5 +1,5 @@
 // ConvolutionBackpropData, GroupConvolutionBackpropData, MaxPool-14/AvgPool-14 ceil_torch, LRN,
-// GridSample, Col2Im, DFT/IDFT/RDFT/IRDFT and STFT.
+// DeformableConvolution, GridSample, Col2Im, DFT/IDFT/RDFT/IRDFT and STFT.
 #include "tests/unit/ops_test_helpers.h"
 
 namespace remo {
@@ -126,6 +126,37 @@ TEST(OpsSignal, TransformsRoundTrip) {
   expect_near(spectrum, {10, 0, -2, 2, -2, 0});
   expect_near(run("opset9.IRDFT", {spectrum, ints({0})}), {1, 2, 3, 4});
   expect_near(run("opset7.IDFT", {run("opset7.DFT", {f32({2, 2}, {1, 2, 3, 4}), ints({0})}), ints({0})}), {1, 2, 3, 4});
+}
+
+Attributes deformable_attrs(int64_t group = 1, int64_t deformable_group = 1, bool pad = true) {
+  return {{"strides", std::vector<int64_t>{1, 1}}, {"dilations", std::vector<int64_t>{1, 1}},
+          {"pads_begin", std::vector<int64_t>{0, 0}}, {"pads_end", std::vector<int64_t>{0, 0}},
+          {"group", group}, {"deformable_group", deformable_group}, {"bilinear_interpolation_pad", pad}};
+}
+
+TEST(OpsDeformable, InfersAndChecksShapes) {
+  Graph g;
+  auto x = param(g, ElementType::f32, std::vector<int64_t>{1, 4, 6, 6});
+  auto off = param(g, ElementType::f32, std::vector<int64_t>{1, 36, 4, 4});
+  auto w = param(g, ElementType::f32, std::vector<int64_t>{8, 2, 3, 3});
+  EXPECT_EQ(out(g, make(g, "opset8.DeformableConvolution", {x, off, w}, deformable_attrs(2, 2))).shape,
+            PartialShape({1, 8, 4, 4}));
+  expect_error([&] { make(g, "opset8.DeformableConvolution", {x, off, w}, deformable_attrs(1, 2)); }, "expect 2");
+  expect_error([&] { make(g, "opset8.DeformableConvolution", {x, off, w}, deformable_attrs(2, 1)); }, "18 channels");
+}
+
+TEST(OpsDeformable, SamplesAtShiftedTaps) {
+  // 1x1 kernel of weight 1 over a 1x2 image [10, 20]: x offsets 0.5 and 0 sample 15 and 20;
+  // an offset of 1.5 lands half a pixel past the border: 10 with the zero padding, 0 without.
+  const Tensor x = f32({1, 1, 1, 2}, {10, 20});
+  const Tensor w = f32({1, 1, 1, 1}, {1});
+  const Tensor off = f32({1, 2, 1, 2}, {0, 0, 0.5, 0});
+  expect_near(run("opset8.DeformableConvolution", {x, off, w}, deformable_attrs()), {15, 20});
+  const Tensor past = f32({1, 2, 1, 2}, {0, 0, 1.5, 0});
+  expect_near(run("opset8.DeformableConvolution", {x, past, w}, deformable_attrs()), {10, 20});
+  expect_near(run("opset8.DeformableConvolution", {x, past, w}, deformable_attrs(1, 1, false)), {0, 20});
+  const Tensor mask = f32({1, 1, 1, 2}, {0.5, 2});
+  expect_near(run("opset8.DeformableConvolution", {x, off, w, mask}, deformable_attrs()), {7.5, 40});
 }
 
 }  // namespace
