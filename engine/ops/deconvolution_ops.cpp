@@ -71,7 +71,8 @@ DeconvGeometry deconv_geometry(const Node& node, const std::vector<int64_t>& in,
       if (g.dims[i] < 0) throw OpError("output_shape must not be negative, got " + shape_to_string(*target));
       if ((auto_pad == "same_upper" || auto_pad == "same_lower") && known) {
         const int64_t total = std::max<int64_t>(natural - g.dims[i], 0);
-        g.pads_begin[i] = auto_pad == "same_upper" ? total / 2 : total - total / 2;
+        // The op's same_upper puts the larger half of odd padding first (it crops the output's start).
+        g.pads_begin[i] = auto_pad == "same_upper" ? total - total / 2 : total / 2;
       }
       continue;
     }

@@ -105,7 +105,9 @@ remo.translate("onnx.ConvTranspose", function(node)
       out = remo.op("opset1.Multiply", {dims, remo.const(strides, "i64")})
     end
     inputs[3] = out
-    attrs.auto_pad = auto_pad == "SAME_UPPER" and "same_upper" or "same_lower"
+    -- The op's same_lower crops the smaller half first, ONNX's SAME_UPPER rule; its same_upper
+    -- crops the larger half first, the rule of SAME_LOWER and NOTSET.
+    attrs.auto_pad = auto_pad == "SAME_UPPER" and "same_lower" or "same_upper"
     attrs.pads_begin, attrs.pads_end = util.fill(spatial, 0), util.fill(spatial, 0)
   end
 

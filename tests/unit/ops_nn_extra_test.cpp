@@ -53,6 +53,11 @@ TEST(OpsDeconvolution, ScattersThroughTheKernel) {
   const Tensor w = f32({1, 1, 3}, {1, 10, 100});
   expect_near(run("opset1.ConvolutionBackpropData", {x, w}, deconv_attrs({2}, {0}, {0})), {1, 10, 102, 20, 200});
   expect_near(run("opset1.ConvolutionBackpropData", {x, w}, deconv_attrs({2}, {1}, {1}, {1})), {10, 102, 20, 200});
+  // output_shape 4 of natural 5: same_upper crops the start, same_lower the end
+  expect_near(run("opset1.ConvolutionBackpropData", {x, w, ints({4})}, deconv_attrs({2}, {0}, {0}, {}, "same_upper")),
+              {10, 102, 20, 200});
+  expect_near(run("opset1.ConvolutionBackpropData", {x, w, ints({4})}, deconv_attrs({2}, {0}, {0}, {}, "same_lower")),
+              {1, 10, 102, 20});
   // groups: each channel uses its own kernel
   const Tensor x2 = f32({1, 2, 1}, {1, 2});
   const Tensor gw = f32({2, 1, 1, 2}, {1, 2, 3, 4});
