@@ -23,6 +23,10 @@ void infer_deformable(InferContext& ctx) {
                shape_str(ctx.input_shape(i)));
   const int64_t group = ctx.attr<int64_t>("group"), deformable = ctx.attr<int64_t>("deformable_group");
   if (group <= 0 || deformable <= 0) ctx.fail("group and deformable_group must be positive");
+  if (data.rank_known() && data[1] >= 0 && data[1] % deformable != 0)
+    ctx.fail("data channels (" + std::to_string(data[1]) + ") are not divisible by deformable_group " + std::to_string(deformable));
+  if (filters.rank_known() && filters[0] >= 0 && filters[0] % group != 0)
+    ctx.fail("output channels (" + std::to_string(filters[0]) + ") are not divisible by group " + std::to_string(group));
   std::vector<int64_t> kernel{kDynamicDim, kDynamicDim}, in{kDynamicDim, kDynamicDim};
   if (filters.rank_known()) kernel = {filters[2], filters[3]};
   if (data.rank_known()) in = {data[2], data[3]};

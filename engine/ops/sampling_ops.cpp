@@ -47,6 +47,9 @@ void infer_col2im(InferContext& ctx) {
   const auto pads_end = ctx.attr<std::vector<int64_t>>("pads_end");
   for (const auto* v : {&strides, &dilations, &pads_begin, &pads_end})
     if (v->size() != 2) ctx.fail("strides, dilations, pads_begin and pads_end must have 2 values each");
+  for (size_t i = 0; i < 2; ++i)
+    if (strides[i] <= 0 || dilations[i] <= 0 || pads_begin[i] < 0 || pads_end[i] < 0)
+      ctx.fail("strides and dilations must be positive and pads not negative");
   const PartialShape& data = ctx.input_shape(0);
   if (data.rank_known() && data.rank() != 2 && data.rank() != 3)
     ctx.fail("data must be [N, C * kH * kW, L] or [C * kH * kW, L], got " + shape_str(data));
@@ -57,6 +60,8 @@ void infer_col2im(InferContext& ctx) {
   if (data.rank_known()) {
     const bool batched = data.rank() == 3;
     const int64_t columns = data[batched ? 1 : 0];
+    if (kernel && ((*kernel)[0] <= 0 || (*kernel)[1] <= 0))
+      ctx.fail("kernel_size must be positive, got " + shape_to_string(*kernel));
     if (kernel && columns >= 0) {
       const int64_t block = (*kernel)[0] * (*kernel)[1];
       if (block <= 0 || columns % block != 0)
@@ -136,6 +141,7 @@ std::vector<Tensor> evaluate_grid_sample(const Node& node, const std::vector<Ten
   const std::vector<double> x = load_values<double>(in[0]);
   const std::vector<double> grid = load_values<double>(in[1]);
   const int64_t n = xs[0], c = xs[1], h = xs[2], w = xs[3], oh = gs[1], ow = gs[2];
+  if (h <= 0 || w <= 0) throw OpError("GridSample needs a non-empty image, got " + shape_to_string(xs));
   std::vector<double> y(static_cast<size_t>(n * c * oh * ow));
   auto denormalize = [&](double v, int64_t size) {
     return align ? (v + 1) / 2 * static_cast<double>(size - 1) : ((v + 1) * static_cast<double>(size) - 1) / 2;
@@ -181,6 +187,8 @@ std::vector<Tensor> evaluate_col2im(const Node& node, const std::vector<Tensor>&
   const auto pads = node.attr<std::vector<int64_t>>("pads_begin");
   const auto pads_end = node.attr<std::vector<int64_t>>("pads_end");
   const int64_t n = batched ? xs[0] : 1, rows = xs[batched ? 1 : 0], blocks_total = xs[batched ? 2 : 1];
+  if (kernel.size() != 2 || size.size() != 2 || kernel[0] <= 0 || kernel[1] <= 0 || size[0] < 0 || size[1] < 0)
+    throw OpError("output_size and kernel_size must hold 2 values, the kernel positive");
   const int64_t kh = kernel[0], kw = kernel[1], c = rows / (kh * kw), h = size[0], w = size[1];
   const int64_t blocks_w = (w + pads[1] + pads_end[1] - (dilations[1] * (kw - 1) + 1)) / strides[1] + 1;
   const std::vector<double> x = load_values<double>(in[0]);

@@ -131,6 +131,7 @@ std::vector<Tensor> evaluate_fft(const std::vector<Tensor>& in, Transform kind, 
     if (kind == Transform::complex_to_real && last) {
       // Rebuild the full spectrum from bins 0 .. L/2 by Hermitian symmetry.
       const int64_t length = sizes[i] != -1 ? sizes[i] : 2 * (s.shape[axis] - 1);
+      if (length <= 0) throw OpError("the real signal length must be positive, got " + std::to_string(length));
       const int64_t given = s.shape[axis];
       resize_axis(s, axis, length);
       const int64_t outer = count_range(s.shape, 0, axis), inner = count_range(s.shape, axis + 1, s.shape.size());
@@ -141,6 +142,7 @@ std::vector<Tensor> evaluate_fft(const std::vector<Tensor>& in, Transform kind, 
             base[k * inner] = length - k < given ? std::conj(base[(length - k) * inner]) : Complex(0);
         }
     } else if (sizes[i] != -1) {
+      if (sizes[i] < 0) throw OpError("signal_size must be -1 or not negative, got " + std::to_string(sizes[i]));
       resize_axis(s, axis, sizes[i]);
     }
   }
@@ -164,6 +166,8 @@ std::vector<Tensor> evaluate_stft(const Node& node, const std::vector<Tensor>& i
   const Shape& shape = in[0].shape();
   const int64_t batch = shape.size() == 2 ? shape[0] : 1, length = shape.back();
   const int64_t frame_size = in[2].to_int64()[0], step = in[3].to_int64()[0];
+  if (frame_size <= 0 || step <= 0 || length < frame_size || static_cast<int64_t>(in[1].element_count()) > frame_size)
+    throw OpError("STFT needs 0 < window <= frame_size <= signal length and a positive frame_step");
   const std::vector<double> x = load_values<double>(in[0]);
   const std::vector<double> window = load_values<double>(in[1]);
   const auto offset = (frame_size - static_cast<int64_t>(window.size())) / 2;
