@@ -30,5 +30,6 @@ void register_lrn_ops(OpRegistry& registry);            // LRN-1
 void register_sampling_ops(OpRegistry& registry);       // GridSample-9, Col2Im-15
 void register_signal_ops(OpRegistry& registry);         // DFT, IDFT, RDFT, IRDFT, STFT
 void register_deformable_ops(OpRegistry& registry);     // DeformableConvolution-8
+void register_roi_pooling_ops(OpRegistry& registry);    // ROIPooling-2
 
 }  // namespace remo

@@ -37,6 +37,7 @@ const OpRegistry& OpRegistry::instance() {
     register_sampling_ops(r);
     register_signal_ops(r);
     register_deformable_ops(r);
+    register_roi_pooling_ops(r);
     std::sort(r.ops_.begin(), r.ops_.end(),
               [](const OpDef& a, const OpDef& b) { return a.name < b.name; });
     return r;

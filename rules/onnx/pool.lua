@@ -1,6 +1,6 @@
 -- ONNX pooling -> MaxPool-8/14, AvgPool-1/14, ReduceMean / ReduceMax / ReduceL1 / ReduceL2, and
 -- window sums (a Convolution with an all-ones kernel) for what the pooling ops cannot say:
--- AveragePool with dilations and LpPool.
+-- AveragePool with dilations and LpPool; MaxRoiPool -> ROIPooling-2.
 local util = require("onnx_util")
 
 -- ceil_mode follows ONNX: ceil, except that a last window starting in the end padding is dropped
@@ -214,4 +214,15 @@ remo.translate("onnx.GlobalLpPool", function(node)
   if p == 2 then return remo.op("opset4.ReduceL2", {x, axes}, {keep_dims = true}) end
   if p <= 0 then error("GlobalLpPool needs p > 0, got " .. p) end
   return root(remo.op("opset1.ReduceSum", {abs_pow(x, p), axes}, {keep_dims = true}), p)
+end)
+
+-- MaxRoiPool: boxes [R, 5] = (batch index, x1, y1, x2, y2) in image pixels -> [R, C, ph, pw].
+remo.translate("onnx.MaxRoiPool", function(node)
+  local x, rois = node:input(1), node:input(2)
+  if util.rank(x, "MaxRoiPool") ~= 4 then error("MaxRoiPool needs a 4-D feature map [N, C, H, W]") end
+  local pooled = node:attr("pooled_shape")
+  if #pooled ~= 2 then error("pooled_shape must have 2 values, got " .. #pooled) end
+  return remo.op("opset2.ROIPooling", {x, rois}, {
+    pooled_h = pooled[1], pooled_w = pooled[2], spatial_scale = node:attr("spatial_scale", 1.0), method = "max",
+  })
 end)

@@ -1,5 +1,5 @@
 // ConvolutionBackpropData, GroupConvolutionBackpropData, MaxPool-14/AvgPool-14 ceil_torch, LRN,
-// DeformableConvolution, GridSample, Col2Im, DFT/IDFT/RDFT/IRDFT and STFT.
+// DeformableConvolution, ROIPooling, GridSample, Col2Im, DFT/IDFT/RDFT/IRDFT and STFT.
 #include "tests/unit/ops_test_helpers.h"
 
 namespace remo {
@@ -162,6 +162,21 @@ TEST(OpsDeformable, SamplesAtShiftedTaps) {
   expect_near(run("opset8.DeformableConvolution", {x, past, w}, deformable_attrs(1, 1, false)), {0, 20});
   const Tensor mask = f32({1, 1, 1, 2}, {0.5, 2});
   expect_near(run("opset8.DeformableConvolution", {x, off, w, mask}, deformable_attrs()), {7.5, 40});
+}
+
+TEST(OpsRoiPooling, PoolsEachBoxIntoAFixedGrid) {
+  Graph g;
+  auto x = param(g, ElementType::f32, std::vector<int64_t>{1, 3, 8, 8});
+  auto boxes = param(g, ElementType::f32, std::vector<int64_t>{5, 5});
+  Attributes a{{"pooled_h", int64_t{2}}, {"pooled_w", int64_t{3}}, {"spatial_scale", 1.0}};
+  EXPECT_EQ(out(g, make(g, "opset2.ROIPooling", {x, boxes}, a)).shape, PartialShape({5, 3, 2, 3}));
+  auto bad = param(g, ElementType::f32, std::vector<int64_t>{5, 4});
+  expect_error([&] { make(g, "opset2.ROIPooling", {x, bad}, a); }, "[num_rois, 5]");
+  // one box over the whole 2x2 map, one bin: its maximum
+  const Tensor map = f32({1, 1, 2, 2}, {1, 4, 3, 2});
+  Attributes one{{"pooled_h", int64_t{1}}, {"pooled_w", int64_t{1}}, {"spatial_scale", 1.0}};
+  expect_near(run("opset2.ROIPooling", {map, f32({1, 5}, {0, 0, 0, 1, 1})}, one), {4});
+  expect_error([&] { run("opset2.ROIPooling", {map, f32({1, 5}, {3, 0, 0, 1, 1})}, one); }, "names batch 3");
 }
 
 }  // namespace
