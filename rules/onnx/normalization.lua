@@ -13,18 +13,31 @@ local function training(node)
   return node.opset >= 7 or node:attr("is_test", 0) == 0
 end
 
+-- Opsets 7-8 with spatial = 0 keep statistics per activation ([C, D1, ...]) instead of per channel.
+local function per_activation(node)
+  return node.opset < 9 and node:attr("spatial", 1) == 0
+end
+
+-- A statistic shaped to broadcast against [N, C, D1, ...] data.
+local function spread(node, v, rank)
+  if per_activation(node) then return remo.op("opset1.Unsqueeze", {v, remo.const({0}, "i64")}) end
+  return util.per_channel(v, rank)
+end
+
 local function batch_norm_training(node, x, scale, bias, mean, var, rank)
   local eps = node:attr("epsilon", 1e-5)
   local momentum = node:attr("momentum", 0.9)
   local axes = {0}
-  for i = 2, rank - 1 do axes[#axes + 1] = i end
+  if not per_activation(node) then
+    for i = 2, rank - 1 do axes[#axes + 1] = i end
+  end
   local axes_const = remo.const(axes, "i64")
   local y = remo.op("opset6.MVN", {x, axes_const}, {eps = eps, normalize_variance = true, eps_mode = "INSIDE_SQRT"})
-  y = remo.op("opset1.Multiply", {y, util.per_channel(scale, rank)})
-  y = remo.op("opset1.Add", {y, util.per_channel(bias, rank)})
+  y = remo.op("opset1.Multiply", {y, spread(node, scale, rank)})
+  y = remo.op("opset1.Add", {y, spread(node, bias, rank)})
   if node:output_count() == 1 then return y end
   local batch_mean = remo.op("opset1.ReduceMean", {x, axes_const}, {keep_dims = false})
-  local centered = remo.op("opset1.Subtract", {x, util.per_channel(batch_mean, rank)})
+  local centered = remo.op("opset1.Subtract", {x, spread(node, batch_mean, rank)})
   local batch_var = remo.op("opset1.ReduceMean", {remo.op("opset1.Multiply", {centered, centered}), axes_const},
                             {keep_dims = false})
   local function running(given, batch)
@@ -42,6 +55,6 @@ remo.translate("onnx.BatchNormalization", function(node)
   local std = remo.op("opset1.Sqrt", {remo.op("opset1.Add", {var, eps})})
   local k = remo.op("opset1.Divide", {scale, std})
   local shift = remo.op("opset1.Subtract", {bias, remo.op("opset1.Multiply", {mean, k})})
-  local y = remo.op("opset1.Multiply", {x, util.per_channel(k, rank)})
-  return remo.op("opset1.Add", {y, util.per_channel(shift, rank)})
+  local y = remo.op("opset1.Multiply", {x, spread(node, k, rank)})
+  return remo.op("opset1.Add", {y, spread(node, shift, rank)})
 end)
