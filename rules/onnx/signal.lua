@@ -54,9 +54,9 @@ remo.translate("onnx.DFT", function(node)
   local onesided = node:attr("onesided", 0) ~= 0
   local last = i64({rank - 1})
 
-  if onesided and axis == nil then
-    -- the one-sided ops need their output length while the graph is compiled
-    error("a one-sided DFT needs a constant axis")
+  if onesided and inverse and axis == nil then
+    -- the real inverse op needs its output length while the graph is compiled
+    error("an inverse one-sided DFT needs a constant axis")
   end
   if onesided and inverse then
     -- one-sided spectrum -> real signal
@@ -64,7 +64,7 @@ remo.translate("onnx.DFT", function(node)
     local y = remo.op("opset9.IRDFT", with_size({x, axes}, size))
     return remo.op("opset1.Unsqueeze", {y, last})
   end
-  if onesided and parts == 1 then
+  if onesided and parts == 1 and axis ~= nil then
     local real = remo.op("opset1.Squeeze", {x, last})
     return remo.op("opset9.RDFT", with_size({real, axes}, size))
   end
@@ -75,10 +75,14 @@ remo.translate("onnx.DFT", function(node)
   end
   local y = remo.op(inverse and "opset7.IDFT" or "opset7.DFT", with_size({complex, axes}, size))
   if not onesided then return y end
-  -- complex input, one-sided output: keep bins 0 .. n/2 along the axis
-  local n = y:shape()[axis + 1]
-  if n < 0 then error("a one-sided DFT of complex input needs a static transform length") end
-  return remo.op("opset8.Slice", {y, i64({0}), i64({n // 2 + 1}), i64({1}), i64({axis})})
+  -- complex input or a runtime axis, one-sided output: keep bins 0 .. n/2 along the axis
+  if axis ~= nil and y:shape()[axis + 1] >= 0 then
+    local n = y:shape()[axis + 1]
+    return remo.op("opset8.Slice", {y, i64({0}), i64({n // 2 + 1}), i64({1}), i64({axis})})
+  end
+  local n = remo.op("opset8.Gather", {remo.op("opset3.ShapeOf", {y}, {output_type = "i64"}), axes, i64(0)}, {batch_dims = 0})
+  local stop = remo.op("opset1.Add", {remo.op("opset1.Divide", {n, i64(2)}), i64(1)})
+  return remo.op("opset8.Slice", {y, i64({0}), stop, i64({1}), axes})
 end)
 
 -- STFT of a real signal [batch, length, 1]; complex signals have no opset op.
