@@ -11,7 +11,7 @@ void register_comparison_ops(OpRegistry& registry);     // Equal, Less..., Logic
 void register_math_ops(OpRegistry& registry);           // Abs, Negative, Floor, Ceiling, Sqrt, Exp, Log, Erf, Sigmoid, Tanh
 void register_activation_ops(OpRegistry& registry);     // Relu, Clamp, Elu, Gelu, HSwish, HSigmoid, Mish, SoftPlus, Swish, PRelu
 void register_convolution_ops(OpRegistry& registry);    // Convolution, GroupConvolution
-void register_pooling_ops(OpRegistry& registry);        // MaxPool-1/8, AvgPool
+void register_pooling_ops(OpRegistry& registry);        // MaxPool-1/8/14, AvgPool-1/14
 void register_matmul_ops(OpRegistry& registry);         // MatMul
 void register_normalization_ops(OpRegistry& registry);  // Softmax-1/8, BatchNormInference, MVN
 void register_reduction_ops(OpRegistry& registry);      // ReduceSum/Mean/Max/Min/Prod/L1/L2
@@ -26,7 +26,7 @@ void register_interpolate_ops(OpRegistry& registry);    // Interpolate-4/11
 void register_convert_ops(OpRegistry& registry);        // Convert
 void register_range_ops(OpRegistry& registry);          // Range-4
 void register_recurrent_ops(OpRegistry& registry);      // LSTMSequence-5, GRUSequence-5, RNNSequence-5
-void register_quantization_ops(OpRegistry& registry);   // FakeQuantize-1, Round-5
+void register_quantization_ops(OpRegistry& registry);   // FakeQuantize-1
 void register_subgraph_ops(OpRegistry& registry);       // If-8, Loop-5, TensorIterator-1
 void register_scatter_ops(OpRegistry& registry);        // GatherElements, GatherND, ScatterElementsUpdate, ScatterNDUpdate
 void register_topk_ops(OpRegistry& registry);           // TopK-11, NonZero-3, Unique-10
@@ -35,5 +35,11 @@ void register_trigonometric_ops(OpRegistry& registry);  // Sin, Cos, Tan, Asin..
 void register_bitwise_ops(OpRegistry& registry);        // BitwiseAnd/Or/Xor/Not-13, BitwiseLeft/RightShift-15
 void register_numeric_ops(OpRegistry& registry);        // Sign, Round-5, Mod, FloorMod, IsInf/IsNaN/IsFinite-10
 void register_log_softmax_ops(OpRegistry& registry);    // LogSoftmax-5
+void register_deconvolution_ops(OpRegistry& registry);  // ConvolutionBackpropData, GroupConvolutionBackpropData
+void register_lrn_ops(OpRegistry& registry);            // LRN-1
+void register_sampling_ops(OpRegistry& registry);       // GridSample-9, Col2Im-15
+void register_signal_ops(OpRegistry& registry);         // DFT, IDFT, RDFT, IRDFT, STFT
+void register_deformable_ops(OpRegistry& registry);     // DeformableConvolution-8
+void register_roi_pooling_ops(OpRegistry& registry);    // ROIPooling-2
 
 }  // namespace remo

@@ -42,6 +42,12 @@ const OpRegistry& OpRegistry::instance() {
     register_bitwise_ops(r);
     register_numeric_ops(r);
     register_log_softmax_ops(r);
+    register_deconvolution_ops(r);
+    register_lrn_ops(r);
+    register_sampling_ops(r);
+    register_signal_ops(r);
+    register_deformable_ops(r);
+    register_roi_pooling_ops(r);
     std::sort(r.ops_.begin(), r.ops_.end(),
               [](const OpDef& a, const OpDef& b) { return a.name < b.name; });
     return r;

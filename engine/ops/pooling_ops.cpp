@@ -1,4 +1,4 @@
-// MaxPool-1, MaxPool-8 (values and indices) and AvgPool-1 over 1-D to 3-D spatial axes.
+// MaxPool-1, MaxPool-8/14 (values and indices) and AvgPool-1/14 over 1-D to 3-D spatial axes.
 #include "engine/ops/op_families.h"
 #include "engine/ops/op_helpers.h"
 #include "engine/ops/window.h"
@@ -6,7 +6,10 @@
 namespace remo {
 namespace {
 
-AttrSpec rounding_type_attr() {
+// Opset 14 adds ceil_torch: ceil, except that a last window starting in the end padding is dropped.
+AttrSpec rounding_type_attr(bool with_torch = false) {
+  if (with_torch)
+    return default_attr("rounding_type", AttrKind::String, std::string("floor"), {"floor", "ceil", "ceil_torch"});
   return default_attr("rounding_type", AttrKind::String, std::string("floor"), {"floor", "ceil"});
 }
 AttrSpec auto_pad_attr() {
@@ -137,42 +140,48 @@ void add_max_pools(OpRegistry& r) {
       .infer = [](InferContext& ctx) { ctx.set_output(0, ctx.input_type(0), infer_pooling_shape(ctx)); },
       .evaluate = [](const Node& n, const std::vector<Tensor>& in) { return evaluate_max_pool(n, in, false); },
   });
-  add_op(r, OpDef{
-      .name = "opset8.MaxPool", .ir_type = "MaxPool", .ir_version = "opset8",
-      .attrs = {required_attr("strides", AttrKind::Ints), required_attr("dilations", AttrKind::Ints),
-                required_attr("pads_begin", AttrKind::Ints), required_attr("pads_end", AttrKind::Ints),
-                required_attr("kernel", AttrKind::Ints), rounding_type_attr(), auto_pad_attr(),
-                default_attr("index_element_type", AttrKind::Type, ElementType::i64),
-                default_attr("axis", AttrKind::Int, int64_t{0})},
-      .min_inputs = 1, .max_inputs = 1,
-      .output_count = [](const Attributes&) { return size_t{2}; },
-      .infer = [](InferContext& ctx) {
-        const ElementType index_type = ctx.attr<ElementType>("index_element_type");
-        if (index_type != ElementType::i32 && index_type != ElementType::i64)
-          ctx.fail("index_element_type must be i32 or i64, got " + std::string(type_name(index_type)));
-        PartialShape shape = infer_pooling_shape(ctx);
-        if (ctx.input_shape(0).rank_known())
-          normalize_axis(ctx.attr<int64_t>("axis"), static_cast<int64_t>(ctx.input_shape(0).rank()));
-        ctx.set_output(0, ctx.input_type(0), shape);
-        ctx.set_output(1, index_type, shape);
-      },
-      .evaluate = [](const Node& n, const std::vector<Tensor>& in) { return evaluate_max_pool(n, in, true); },
-  });
+  for (const std::string version : {"opset8", "opset14"}) {
+    const bool torch = version == "opset14";
+    add_op(r, OpDef{
+        .name = version + ".MaxPool", .ir_type = "MaxPool", .ir_version = version,
+        .attrs = {required_attr("strides", AttrKind::Ints), required_attr("dilations", AttrKind::Ints),
+                  required_attr("pads_begin", AttrKind::Ints), required_attr("pads_end", AttrKind::Ints),
+                  required_attr("kernel", AttrKind::Ints), rounding_type_attr(torch), auto_pad_attr(),
+                  default_attr("index_element_type", AttrKind::Type, ElementType::i64),
+                  default_attr("axis", AttrKind::Int, int64_t{0})},
+        .min_inputs = 1, .max_inputs = 1,
+        .output_count = [](const Attributes&) { return size_t{2}; },
+        .infer = [](InferContext& ctx) {
+          const ElementType index_type = ctx.attr<ElementType>("index_element_type");
+          if (index_type != ElementType::i32 && index_type != ElementType::i64)
+            ctx.fail("index_element_type must be i32 or i64, got " + std::string(type_name(index_type)));
+          PartialShape shape = infer_pooling_shape(ctx);
+          if (ctx.input_shape(0).rank_known())
+            normalize_axis(ctx.attr<int64_t>("axis"), static_cast<int64_t>(ctx.input_shape(0).rank()));
+          ctx.set_output(0, ctx.input_type(0), shape);
+          ctx.set_output(1, index_type, shape);
+        },
+        .evaluate = [](const Node& n, const std::vector<Tensor>& in) { return evaluate_max_pool(n, in, true); },
+    });
+  }
 }
 
 }  // namespace
 
 void register_pooling_ops(OpRegistry& r) {
   add_max_pools(r);
-  add_op(r, OpDef{
-      .name = "opset1.AvgPool", .ir_type = "AvgPool", .ir_version = "opset1",
-      .attrs = {required_attr("kernel", AttrKind::Ints), required_attr("strides", AttrKind::Ints),
-                required_attr("pads_begin", AttrKind::Ints), required_attr("pads_end", AttrKind::Ints),
-                required_attr("exclude-pad", AttrKind::Bool), auto_pad_attr(), rounding_type_attr()},
-      .min_inputs = 1, .max_inputs = 1,
-      .infer = [](InferContext& ctx) { ctx.set_output(0, ctx.input_type(0), infer_pooling_shape(ctx)); },
-      .evaluate = evaluate_avg_pool,
-  });
+  for (const std::string version : {"opset1", "opset14"}) {
+    add_op(r, OpDef{
+        .name = version + ".AvgPool", .ir_type = "AvgPool", .ir_version = version,
+        .attrs = {required_attr("kernel", AttrKind::Ints), required_attr("strides", AttrKind::Ints),
+                  required_attr("pads_begin", AttrKind::Ints), required_attr("pads_end", AttrKind::Ints),
+                  required_attr("exclude-pad", AttrKind::Bool), auto_pad_attr(),
+                  rounding_type_attr(version == "opset14")},
+        .min_inputs = 1, .max_inputs = 1,
+        .infer = [](InferContext& ctx) { ctx.set_output(0, ctx.input_type(0), infer_pooling_shape(ctx)); },
+        .evaluate = evaluate_avg_pool,
+    });
+  }
 }
 
 }  // namespace remo

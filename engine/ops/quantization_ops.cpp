@@ -1,6 +1,5 @@
-// FakeQuantize-1 (clamp to an input range, quantize to `levels` steps, map to an output range) and
-// Round-5 (to the nearest integer, ties to even or away from zero): the pieces quantized models
-// are written with.
+// FakeQuantize-1: clamp to an input range, quantize to `levels` steps, map to an output range; the
+// piece quantized models are written with (Round-5 is in numeric_ops.cpp).
 #include <algorithm>
 #include <cmath>
 
@@ -65,16 +64,6 @@ std::vector<Tensor> evaluate_fake_quantize(const Node& n, const std::vector<Tens
   return {store_values(in[0].type(), shape, y)};
 }
 
-double round_half_away(double x) { return std::round(x); }
-
-std::vector<Tensor> evaluate_round(const Node& n, const std::vector<Tensor>& in) {
-  if (!is_floating(in[0].type())) return {in[0]};  // integers are already whole
-  const bool even = n.attr<std::string>("mode") == "half_to_even";
-  std::vector<double> x = load_values<double>(in[0]);
-  for (double& e : x) e = even ? std::nearbyint(e) : round_half_away(e);
-  return {store_values(in[0].type(), in[0].shape(), x)};
-}
-
 }  // namespace
 
 void register_quantization_ops(OpRegistry& r) {
@@ -84,17 +73,6 @@ void register_quantization_ops(OpRegistry& r) {
       .min_inputs = 5, .max_inputs = 5,
       .infer = infer_fake_quantize,
       .evaluate = evaluate_fake_quantize,
-  });
-  add_op(r, OpDef{
-      .name = "opset5.Round", .ir_type = "Round", .ir_version = "opset5",
-      .attrs = {required_attr("mode", AttrKind::String, {"half_to_even", "half_away_from_zero"})},
-      .min_inputs = 1, .max_inputs = 1,
-      .infer = [](InferContext& ctx) {
-        const ElementType t = ctx.input_type(0);
-        check_type(t, t != ElementType::boolean, "input", "a numeric type");
-        ctx.set_output(0, t, ctx.input_shape(0));
-      },
-      .evaluate = evaluate_round,
   });
 }
 

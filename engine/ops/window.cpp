@@ -35,7 +35,9 @@ Window read_window(const Node& node, std::vector<int64_t> kernel) {
   w.pads_begin = node.attr<std::vector<int64_t>>("pads_begin");
   w.pads_end = node.attr<std::vector<int64_t>>("pads_end");
   w.auto_pad = parse_auto_pad(node.attr<std::string>("auto_pad"));
-  w.ceil = node.attr_or<std::string>("rounding_type", "floor") == "ceil";
+  const std::string rounding = node.attr_or<std::string>("rounding_type", "floor");
+  w.ceil = rounding == "ceil" || rounding == "ceil_torch";
+  w.ceil_torch = rounding == "ceil_torch";
   return w;
 }
 
@@ -88,6 +90,7 @@ WindowOutput window_output(const std::vector<int64_t>& in, const Window& w) {
                     std::to_string(padded) + ") on spatial axis " + std::to_string(i));
     const int64_t span = padded - kernel;
     out.dims[i] = (w.ceil ? ceil_div(span, w.strides[i]) : floor_div(span, w.strides[i])) + 1;
+    if (w.ceil_torch && (out.dims[i] - 1) * w.strides[i] >= in[i] + out.pads_begin[i]) --out.dims[i];
   }
   return out;
 }

@@ -18,7 +18,8 @@ struct Window {
   std::vector<int64_t> pads_begin;
   std::vector<int64_t> pads_end;
   AutoPad auto_pad = AutoPad::explicit_pads;
-  bool ceil = false;  // rounding_type = ceil (poolings only)
+  bool ceil = false;  // rounding_type = ceil or ceil_torch (poolings only)
+  bool ceil_torch = false;  // ceil_torch: a last window starting in the end padding is dropped
 };
 
 // The attributes common to every windowed op: strides, pads_begin, pads_end, auto_pad, and
