@@ -1,0 +1,202 @@
+#include "engine/pipeline/preprocess.h"
+
+#include <algorithm>
+#include <map>
+
+#include "engine/graph/error.h"
+#include "engine/ops/op_helpers.h"
+#include "engine/ops/op_registry.h"
+
+namespace remo {
+namespace {
+
+struct InputPlan {
+  std::vector<std::string> source;  // model layout
+  std::vector<std::string> target;  // layout the user feeds
+  std::vector<double> mean, scale;
+  bool reverse = false;
+};
+
+bool names_input(const Node& p, const std::string& name) {
+  const auto& names = p.outputs[0].names;
+  return p.name == name || std::find(names.begin(), names.end(), name) != names.end();
+}
+
+NodeId find_input(const Graph& g, const std::string& option, const std::string& name) {
+  for (NodeId id : g.parameters())
+    if (names_input(g.at(id), name)) return id;
+  std::string known;
+  for (NodeId id : g.parameters()) known += (known.empty() ? "" : ", ") + g.at(id).name;
+  throw Error(option + " names '" + name + "', which is not a model input (inputs: " + known + ")");
+}
+
+// Inputs that unnamed groups go to: those named by --input (in its order), else all inputs.
+std::vector<NodeId> default_inputs(const Graph& g, const ModelEditOptions& edits) {
+  std::vector<NodeId> out;
+  for (const InputSpec& s : edits.inputs)
+    for (NodeId id : g.parameters())
+      if (!s.value && names_input(g.at(id), s.name) && std::find(out.begin(), out.end(), id) == out.end())
+        out.push_back(id);
+  return out.empty() ? g.parameters() : out;
+}
+
+// Which input each group is for: named groups by name, unnamed ones in input order.
+template <typename Group>
+std::vector<NodeId> assign(const Graph& g, const ModelEditOptions& edits, const std::string& option,
+                           const std::vector<Group>& groups, std::string Group::*name) {
+  std::vector<NodeId> order = default_inputs(g, edits);
+  size_t unnamed = std::count_if(groups.begin(), groups.end(), [&](const Group& x) { return (x.*name).empty(); });
+  if (unnamed > 0 && unnamed != order.size())
+    throw Error(option + " gives " + std::to_string(unnamed) + " unnamed group(s) for " + std::to_string(order.size()) +
+                " input(s); name the input of each, e.g. data[1,2,3]");
+  std::vector<NodeId> out;
+  size_t next = 0;
+  for (const Group& x : groups) out.push_back((x.*name).empty() ? order[next++] : find_input(g, option, x.*name));
+  return out;
+}
+
+std::map<NodeId, InputPlan> plan_inputs(const Graph& g, const ModelEditOptions& e) {
+  std::map<NodeId, InputPlan> plans;
+  auto layouts = assign(g, e, "--layout", e.layouts, &LayoutSpec::input);
+  for (size_t i = 0; i < layouts.size(); ++i) {
+    InputPlan& p = plans[layouts[i]];
+    if (!e.layouts[i].source.empty()) p.source = e.layouts[i].source;
+    if (!e.layouts[i].target.empty()) p.target = e.layouts[i].target;
+  }
+  auto means = assign(g, e, "--mean_values", e.mean_values, &InputValues::input);
+  for (size_t i = 0; i < means.size(); ++i) plans[means[i]].mean = e.mean_values[i].values;
+  auto scales = assign(g, e, "--scale_values", e.scale_values, &InputValues::input);
+  for (size_t i = 0; i < scales.size(); ++i) plans[scales[i]].scale = e.scale_values[i].values;
+  if (e.scale)
+    for (NodeId id : default_inputs(g, e))
+      if (plans[id].scale.empty()) plans[id].scale = {*e.scale};
+  if (e.reverse_input_channels)
+    for (NodeId id : g.parameters()) plans[id].reverse = true;
+  return plans;
+}
+
+std::string label(const Node& p) { return "input '" + p.name + "'"; }
+
+// The channel axis: C of the layout, else guessed from the shape (dimension 1, then the last)
+// by the channel count `k`; -1 when it cannot be told.
+int64_t channel_axis(const std::vector<std::string>& layout, const PartialShape& shape, int64_t k) {
+  if (!layout.empty()) {
+    auto it = std::find(layout.begin(), layout.end(), "C");
+    return it == layout.end() ? -1 : it - layout.begin();
+  }
+  if (!shape.rank_known() || shape.rank() < 3) return -1;
+  if (shape[1] == k) return 1;
+  if (shape[shape.rank() - 1] == k) return static_cast<int64_t>(shape.rank()) - 1;
+  return -1;
+}
+
+// A constant of `values` shaped to broadcast along `axis` of a rank-`rank` tensor.
+Value per_channel_const(Graph& g, const std::string& name, ElementType type, const std::vector<double>& values,
+                        int64_t axis, size_t rank) {
+  Shape shape;
+  if (values.size() > 1) {
+    shape.assign(rank, 1);
+    shape[axis] = static_cast<int64_t>(values.size());
+  }
+  return make_op(g, "opset1.Constant", {}, {{"value", store_values(type, shape, values)}}, g.unique_name(name))
+      .output();
+}
+
+void apply_layout_change(Graph& g, Node& param, const InputPlan& plan, Value& x) {
+  const auto& src = plan.source;
+  const auto& dst = plan.target;
+  if (src.empty())
+    throw Error("--target_layout for " + label(param) + " needs its model layout too (--source_layout or --layout a->b)");
+  std::vector<int64_t> perm;
+  for (const std::string& axis : src) {
+    auto it = std::find(dst.begin(), dst.end(), axis);
+    if (axis == "?" || it == dst.end())
+      throw Error("--target_layout " + layout_to_string(dst) + " of " + label(param) + " is no reordering of " +
+                  layout_to_string(src));
+    perm.push_back(it - dst.begin());
+  }
+  const PartialShape& shape = param.outputs[0].shape;
+  std::vector<int64_t> dims(dst.size(), kDynamicDim);
+  if (shape.rank_known())
+    for (size_t j = 0; j < dst.size(); ++j)
+      dims[j] = shape[std::find(src.begin(), src.end(), dst[j]) - src.begin()];
+  param.attrs["shape"] = dims;
+  param.attrs["dynamic_rank"] = false;
+  infer_node(g, param);
+  Value order = make_op(g, "opset1.Constant", {}, {{"value", int_tensor(ElementType::i64, perm)}},
+                        g.unique_name(param.name + "/layout_order")).output();
+  x = make_op(g, "opset1.Transpose", {x, order}, {}, g.unique_name(param.name + "/to_model_layout")).output();
+}
+
+}  // namespace
+
+std::vector<std::string> apply_preprocessing(Graph& g, const ModelEditOptions& edits) {
+  std::vector<std::string> warnings;
+  std::map<NodeId, InputPlan> plans = plan_inputs(g, edits);
+  for (auto& [id, plan] : plans) {
+    Node& param = g.at(id);
+    const PartialShape& shape = param.outputs[0].shape;
+    for (const auto* layout : {&plan.source, &plan.target})
+      if (!layout->empty() && shape.rank_known() && layout->size() != shape.rank())
+        throw Error("layout " + layout_to_string(*layout) + " of " + label(param) + " has rank " +
+                    std::to_string(layout->size()) + " but the input has rank " + std::to_string(shape.rank()));
+    std::vector<Use> uses = param.uses(0);
+    Value x = param.output();
+    if (!plan.target.empty()) apply_layout_change(g, param, plan, x);
+    // Preprocessing works on what the user feeds: the target layout when there is one.
+    const std::vector<std::string>& layout = plan.target.empty() ? plan.source : plan.target;
+    if (!layout.empty()) param.rt_info["layout"] = layout_to_string(layout);
+    ElementType type = param.outputs[0].type;
+    const PartialShape& fed = param.outputs[0].shape;
+    size_t rank = fed.rank_known() ? fed.rank() : 0;
+    // Built from the input outwards, then wired in front of the Transpose (if any).
+    Value chain = param.output();
+    auto need_float = [&](const char* what) {
+      if (!is_floating(type))
+        throw Error(std::string(what) + " for " + label(param) + ": the input is " + std::string(type_name(type)) +
+                    ", not a floating-point tensor");
+    };
+    if (plan.reverse) {
+      int64_t axis = channel_axis(layout, fed, 3);
+      if (axis < 0 || !fed.rank_known() || fed[axis] < 0) {
+        warnings.push_back("--reverse_input_channels: " + label(param) +
+                           " has no channel dimension of size 3 (give its layout with --layout); left as is");
+      } else {
+        int64_t c = fed[axis];
+        std::vector<int64_t> order;
+        for (int64_t i = c - 1; i >= 0; --i) order.push_back(i);
+        Value idx = make_op(g, "opset1.Constant", {}, {{"value", int_tensor(ElementType::i64, order)}},
+                            g.unique_name(param.name + "/reverse_order")).output();
+        Value ax = make_op(g, "opset1.Constant", {}, {{"value", store_values<int64_t>(ElementType::i64, {}, {axis})}},
+                           g.unique_name(param.name + "/reverse_axis")).output();
+        chain = make_op(g, "opset8.Gather", {chain, idx, ax}, {{"batch_dims", int64_t{0}}},
+                        g.unique_name(param.name + "/reverse_input_channels")).output();
+      }
+    }
+    for (auto [values, op, what] : {std::tuple{&plan.mean, "opset1.Subtract", "--mean_values"},
+                                    std::tuple{&plan.scale, "opset1.Divide", "--scale_values"}}) {
+      if (values->empty()) continue;
+      need_float(what);
+      int64_t axis = 0;
+      if (values->size() > 1) {
+        axis = channel_axis(layout, fed, static_cast<int64_t>(values->size()));
+        if (axis < 0 || fed[axis] != static_cast<int64_t>(values->size()))
+          throw Error(std::string(what) + " gives " + std::to_string(values->size()) + " values for " + label(param) +
+                      " of shape " + shape_to_string(fed.dims()) + ", which has no channel dimension of that size" +
+                      " (give its layout with --layout)");
+      }
+      Value c = per_channel_const(g, param.name + (op[7] == 'S' ? "/mean" : "/scale"), type, *values, axis, rank);
+      chain = make_op(g, op, {chain, c}, {}, g.unique_name(param.name + (op[7] == 'S' ? "/sub_mean" : "/div_scale")))
+                  .output();
+    }
+    if (chain != param.output()) {
+      // The Transpose made above reads the input: make it read the preprocessed tensor.
+      if (x != param.output()) g.set_input(x.node, 0, chain);
+      else x = chain;
+    }
+    for (const Use& u : uses) g.set_input(u.node, u.port, x);
+  }
+  return warnings;
+}
+
+}  // namespace remo
