@@ -68,6 +68,17 @@ std::vector<PartialShape> parse_shape_list(const std::string& text) {
   return shapes;
 }
 
+// What the IR records of an option: a repeated option keeps its last value, as it does in effect
+// (the IR writer refuses a key given twice).
+void record(ConvertOptions& c, const std::string& key, const std::string& value) {
+  for (auto& [k, v] : c.recorded_options)
+    if (k == key) {
+      v = value;
+      return;
+    }
+  c.recorded_options.emplace_back(key, value);
+}
+
 bool is_bool_word(const std::string& word) {
   for (const char* w : {"True", "False", "true", "false"})
     if (word == w) return true;
@@ -106,24 +117,24 @@ CliRequest parse_command_line(const std::vector<std::string>& args) {
       req.version = true;
     } else if (flag == "--input_model" || flag == "-m" || flag == "-w") {
       c.input_model = value();
-      c.recorded_options.emplace_back("input_model", std::filesystem::path(c.input_model).filename().string());
+      record(c, "input_model", std::filesystem::path(c.input_model).filename().string());
     } else if (flag == "--output_dir" || flag == "-o") {
       c.output_dir = value();
     } else if (flag == "--model_name" || flag == "-n") {
       c.model_name = value();
-      c.recorded_options.emplace_back("model_name", c.model_name);
+      record(c, "model_name", c.model_name);
     } else if (flag == "--input_shape") {
       std::string v = value();
       c.edits.input_shapes = parse_shape_list(v);
-      c.recorded_options.emplace_back("input_shape", v);
+      record(c, "input_shape", v);
     } else if (flag == "--input") {
       std::string v = value();
       c.edits.inputs = parse_input_option(v);
-      c.recorded_options.emplace_back("input", v);
+      record(c, "input", v);
     } else if (flag == "--output") {
       std::string v = value();
       c.edits.outputs = parse_output_option(v);
-      c.recorded_options.emplace_back("output", v);
+      record(c, "output", v);
     } else if (flag == "--batch" || flag == "-b") {
       std::string v = value();
       int64_t batch = 0;
@@ -131,20 +142,20 @@ CliRequest parse_command_line(const std::vector<std::string>& args) {
       if (ec != std::errc() || end != v.data() + v.size() || batch <= 0)
         throw Error(flag + " '" + v + "': expected a positive whole number");
       c.edits.batch = batch;
-      c.recorded_options.emplace_back("batch", v);
+      record(c, "batch", v);
     } else if (flag == "--layout" || flag == "--source_layout" || flag == "--target_layout") {
       std::string v = value();
       for (LayoutSpec& spec : parse_layout_option(flag, v)) {
         if (flag == "--target_layout") std::swap(spec.source, spec.target);
         c.edits.layouts.push_back(std::move(spec));
       }
-      c.recorded_options.emplace_back(flag.substr(2), v);
+      record(c, flag.substr(2), v);
     } else if (flag == "--mean_values" || flag == "-ms" || flag == "--scale_values") {
       std::string v = value();
       bool mean = flag != "--scale_values";
       auto& target = mean ? c.edits.mean_values : c.edits.scale_values;
       target = parse_input_values(mean ? "--mean_values" : "--scale_values", v);
-      c.recorded_options.emplace_back(mean ? "mean_values" : "scale_values", v);
+      record(c, mean ? "mean_values" : "scale_values", v);
     } else if (flag == "--scale" || flag == "-s") {
       std::string v = value();
       char* end = nullptr;
@@ -152,7 +163,7 @@ CliRequest parse_command_line(const std::vector<std::string>& args) {
       if (v.empty() || end != v.c_str() + v.size() || !(scale != 0) || !std::isfinite(scale))
         throw Error(flag + " '" + v + "': expected a non-zero number to divide the inputs by");
       c.edits.scale = scale;
-      c.recorded_options.emplace_back("scale", v);
+      record(c, "scale", v);
     } else if (flag == "--reverse_input_channels" || flag == "--static_shape" || flag == "--compress_to_fp16" ||
                flag == "--silent" || flag == "--progress") {
       // mo's booleans: "--flag" alone means True; "--flag=False" or "--flag False" sets it.
@@ -165,7 +176,7 @@ CliRequest parse_command_line(const std::vector<std::string>& args) {
       else if (flag == "--silent") req.silent = on;
       else req.progress = on;
       if (flag != "--silent" && flag != "--progress")
-        c.recorded_options.emplace_back(flag.substr(2), on ? "True" : "False");
+        record(c, flag.substr(2), on ? "True" : "False");
     } else if (flag == "--log_level") {
       req.log_level = parse_log_level(value());
     } else if (flag == "--extensions") {
@@ -173,7 +184,7 @@ CliRequest parse_command_line(const std::vector<std::string>& args) {
         if (!dir.empty()) c.extensions.push_back(dir);
     } else if (flag == "--transformations_config" || flag == "--tensorflow_use_custom_operations_config") {
       c.transformations_config = value();
-      c.recorded_options.emplace_back("transformations_config",
+      record(c, "transformations_config",
                                       std::filesystem::path(c.transformations_config).filename().string());
     } else if (flag == "--tensorflow_custom_operations_config_update") {
       c.transformations_config_update = value();

@@ -10,11 +10,24 @@ namespace {
 
 constexpr double kF16Max = 65504.0;
 
-// Consumers whose result depends on the exact value (output sizes), not just on arithmetic.
-bool precision_sensitive(const Graph& g, const Node& c) {
+// Nodes that compute shapes: everything reachable from a ShapeOf.
+std::vector<bool> shape_computing(const Graph& g) {
+  std::vector<bool> marked(g.id_limit(), false);
+  for (NodeId id : g.topological_order()) {
+    const Node& n = g.at(id);
+    bool from_shape = n.type() == "ShapeOf";
+    for (const Value& v : n.inputs()) from_shape = from_shape || (v.valid() && marked[v.node]);
+    marked[id] = from_shape;
+  }
+  return marked;
+}
+
+// Consumers whose result depends on the exact value (output sizes), not just on arithmetic:
+// Interpolate's sizes/scales/axes, Range, and any arithmetic on shapes.
+bool precision_sensitive(const Graph& g, const Node& c, const std::vector<bool>& shape_nodes) {
   for (const Use& u : c.uses(0)) {
     const std::string type = g.at(u.node).type();
-    if ((type == "Interpolate" && u.port >= 1) || type == "Range") return true;
+    if ((type == "Interpolate" && u.port >= 1) || type == "Range" || shape_nodes[u.node]) return true;
   }
   return false;
 }
@@ -29,12 +42,13 @@ std::string format_number(double v) {
 
 Fp16CompressionResult compress_weights_to_fp16(Graph& g) {
   Fp16CompressionResult result;
+  const std::vector<bool> shape_nodes = shape_computing(g);
   for (NodeId id : g.topological_order()) {
     Node* c = g.node(id);
     if (!c || c->op() != "opset1.Constant") continue;
     const Tensor& value = c->attr<Tensor>("value");
     if (value.type() != ElementType::f32 || value.element_count() == 0 || c->uses(0).empty()) continue;
-    if (precision_sensitive(g, *c)) continue;
+    if (precision_sensitive(g, *c, shape_nodes)) continue;
     const size_t n = value.element_count();
     std::vector<uint16_t> half(n);
     double err2 = 0, norm2 = 0, largest = 0;

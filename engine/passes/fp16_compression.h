@@ -16,7 +16,8 @@ struct Fp16CompressionResult {
 
 // A weight stays f32 when a finite value is beyond f16's range (|v| > 65504) or when rounding
 // to f16 changes it by more than kMaxFp16RelativeError in the L2 norm (values so small that f16
-// flushes them). Constants that set sizes (Interpolate's sizes/scales/axes, Range) are left as is.
+// flushes them). Constants that set sizes (Interpolate's sizes/scales/axes, Range, arithmetic on
+// what a ShapeOf computes) are left as they are.
 constexpr double kMaxFp16RelativeError = 1e-3;
 Fp16CompressionResult compress_weights_to_fp16(Graph& graph);
 

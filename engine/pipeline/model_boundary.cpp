@@ -147,6 +147,18 @@ void freeze(Graph& g, Node& param, const InputSpec& spec) {
   g.remove_node(param.id());
 }
 
+// The N of the input's layout when --layout or --source_layout gives one, else dimension 0.
+size_t batch_axis(const ModelEditOptions& edits, const Node& param, size_t rank) {
+  size_t unnamed = 0;
+  for (const LayoutSpec& l : edits.layouts) unnamed += l.input.empty();
+  for (const LayoutSpec& l : edits.layouts) {
+    bool mine = l.input.empty() ? unnamed == 1 : (l.input == param.name || has_tensor_name(param.outputs[0], l.input));
+    auto n = std::find(l.source.begin(), l.source.end(), "N");
+    if (mine && n != l.source.end() && l.source.size() == rank) return n - l.source.begin();
+  }
+  return 0;
+}
+
 }  // namespace
 
 void apply_output_cut(Graph& g, const std::vector<OutputSpec>& specs) {
@@ -219,7 +231,7 @@ std::vector<std::string> apply_input_edits(Graph& g, const ModelEditOptions& edi
         throw Error("--batch: input '" + p.name + "' has " + (s.rank_known() ? "rank 0" : "a dynamic rank") +
                     ", so it has no batch dimension; give its shape with --input_shape instead");
       std::vector<int64_t> dims = s.dims();
-      dims[0] = *edits.batch;
+      dims[batch_axis(edits, p, s.rank())] = *edits.batch;
       set_parameter(g, p, PartialShape(dims), p.attr<ElementType>("element_type"));
     }
   }

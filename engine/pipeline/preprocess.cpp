@@ -67,8 +67,8 @@ std::map<NodeId, InputPlan> plan_inputs(const Graph& g, const ModelEditOptions& 
   for (size_t i = 0; i < means.size(); ++i) plans[means[i]].mean = e.mean_values[i].values;
   auto scales = assign(g, e, "--scale_values", e.scale_values, &InputValues::input);
   for (size_t i = 0; i < scales.size(); ++i) plans[scales[i]].scale = e.scale_values[i].values;
-  if (e.scale)
-    for (NodeId id : default_inputs(g, e))
+  if (e.scale)  // every model input, as mo does
+    for (NodeId id : g.parameters())
       if (plans[id].scale.empty()) plans[id].scale = {*e.scale};
   if (e.reverse_input_channels)
     for (NodeId id : g.parameters()) plans[id].reverse = true;

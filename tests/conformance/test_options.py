@@ -156,6 +156,12 @@ def batch_sets_dimension_zero(tmp: Path):
     x = RNG.standard_normal((3, 3, 8, 8)).astype(np.float32)
     dyn = conv_model(tmp / "ref.onnx", shape=["n", 3, 8, 8])
     close(run_ir(xml, {"data": x})[0], run_ort(dyn, {"data": x})[0])
+    # With a layout, the batch is its N axis.
+    chain = chain_model(tmp / "chain.onnx")
+    xml = convert(chain, tmp / "cn", "--layout", "x(cn)", "-b", "4")
+    check(ir_inputs(xml)["x"][0] == "[2,4]", f"-b with layout cn: IR input {ir_inputs(xml)}")
+    z = RNG.standard_normal((2, 4)).astype(np.float32)
+    close(run_ir(xml, {"x": z})[0], np.maximum(z, 0) * 2 + 1)
 
 
 @case

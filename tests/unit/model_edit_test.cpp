@@ -133,5 +133,16 @@ TEST(Fp16Compression, WeightsBecomeF16WithADecompressionConvert) {
   EXPECT_NEAR(y[2], -9, 1e-6);
 }
 
+TEST(Fp16Compression, ConstantsThatComputeShapesStayF32) {
+  Graph g;
+  Node& p = param(g, "data", {3, 4});
+  Value shape = make_op(g, "opset3.ShapeOf", {p.output()}, {{"output_type", ElementType::i64}}, "shape").output();
+  Value as_float = make_op(g, "opset1.Convert", {shape}, {{"destination_type", ElementType::f32}}, "to_f32").output();
+  Node& ratio = constant(g, "ratio", f32_tensor({}, {1.3333f}));
+  result(g, make_op(g, "opset1.Multiply", {as_float, ratio.output()}, {}, "scaled").output(), "out");
+  EXPECT_EQ(compress_weights_to_fp16(g).compressed, 0u);
+  EXPECT_EQ(g.find_node("ratio")->attr<Tensor>("value").type(), ElementType::f32);
+}
+
 }  // namespace
 }  // namespace remo
