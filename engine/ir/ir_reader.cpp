@@ -111,10 +111,18 @@ class IrReader {
       built.output_index_of_port.emplace(required_uint(port, "id"), index++);
     }
     check(index == node.outputs.size(), "lists fewer output ports than the op has");
-    for (pugi::xml_node attribute : layer.child("rt_info").children("attribute"))
-      if (std::string(attribute.attribute("name").value()) == "fused_names")
+    for (pugi::xml_node attribute : layer.child("rt_info").children("attribute")) {
+      const std::string key = attribute.attribute("name").value();
+      if (key == "fused_names")
         node.fused_names = std::get<std::vector<std::string>>(
             parse_attr_value(AttrKind::Strings, attribute.attribute("value").value()));
+      else
+        node.rt_info[key] = attribute.attribute("value").value();  // e.g. decompression
+    }
+    // An input's layout sits in its output port's rt_info.
+    for (pugi::xml_node attribute : layer.child("output").child("port").child("rt_info").children("attribute"))
+      if (std::string(attribute.attribute("name").value()) == "layout")
+        node.rt_info["layout"] = attribute.attribute("layout").value();
     check(built_.emplace(id, std::move(built)).second, "duplicate layer id");
   }
 

@@ -38,6 +38,11 @@ struct CutPoint {
 CutPoint resolve(Graph& g, const std::string& option, const std::string& text, const std::string& name,
                  std::optional<int64_t> out_port, std::optional<int64_t> in_port) {
   const Node* node = find_node_named(g, name);
+  if ((in_port || out_port) && !node) {
+    // "x:0" may be a tensor's whole name (TensorFlow spells them so) rather than a port.
+    std::string whole = in_port ? std::to_string(*in_port) + ":" + name : name + ":" + std::to_string(*out_port);
+    if (auto v = find_tensor(g, whole)) return CutPoint{*v, std::nullopt};
+  }
   if (in_port) {
     if (!node) throw Error(option + " '" + text + "': there is no node named '" + name + "'");
     if (*in_port < 0 || static_cast<size_t>(*in_port) >= node->inputs().size() || !node->input(*in_port).valid())

@@ -234,6 +234,16 @@ def input_and_output_together_keep_a_middle_piece(tmp: Path):
 
 
 @case
+def a_tensor_name_with_a_colon_is_a_name_not_a_port(tmp: Path):
+    nodes = [helper.make_node("Relu", ["x"], ["r:0"], name="relu"),
+             helper.make_node("Neg", ["r:0"], ["y"], name="neg")]
+    model = save(tmp / "colon.onnx", nodes, [f32("x", [4])], [f32("y", [4])])
+    x = RNG.standard_normal(4).astype(np.float32)
+    close(run_ir(convert(model, tmp / "out", "--output", "r:0"), {"x": x})[0], np.maximum(x, 0))
+    close(run_ir(convert(model, tmp / "in", "--input", "r:0"), {"r:0": x})[0], -x)
+
+
+@case
 def bad_input_and_output_names_are_errors(tmp: Path):
     model = chain_model(tmp / "chain.onnx")
     rejected(model, tmp / "o1", "--input", "nosuch", mentions=("--input", "nosuch"))

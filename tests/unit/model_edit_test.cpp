@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "engine/graph/error.h"
+#include "engine/ir/ir_reader.h"
+#include "engine/ir/ir_writer.h"
 #include "engine/ops/op_helpers.h"
 #include "engine/passes/evaluate_graph.h"
 #include "engine/passes/fp16_compression.h"
@@ -142,6 +144,28 @@ TEST(Fp16Compression, ConstantsThatComputeShapesStayF32) {
   result(g, make_op(g, "opset1.Multiply", {as_float, ratio.output()}, {}, "scaled").output(), "out");
   EXPECT_EQ(compress_weights_to_fp16(g).compressed, 0u);
   EXPECT_EQ(g.find_node("ratio")->attr<Tensor>("value").type(), ElementType::f32);
+}
+
+TEST(ModelEditIr, LayoutAndDecompressionRtInfoSurviveAWriteAndRead) {
+  ReluModel m;
+  ModelEditOptions e;
+  e.layouts = {{"", {"N", "C", "H", "W"}, {}}};
+  apply_preprocessing(m.g, e);
+  Node& w = constant(m.g, "w", f32_tensor({1}, {0.5f}));
+  Node& relu = *m.g.find_node("relu");
+  Value scaled = make_op(m.g, "opset1.Multiply", {relu.output(), w.output()}, {}, "scaled").output();
+  m.g.set_input(m.g.results()[0], 0, scaled);
+  ASSERT_EQ(compress_weights_to_fp16(m.g).compressed, 1u);
+  testing_support::ScratchDir dir;
+  write_ir(m.g, dir.path().string(), IrWriteOptions{.model_name = "edited"});
+  std::string xml = testing_support::slurp(dir.path() / "edited.xml");
+  EXPECT_NE(xml.find("<attribute name=\"layout\" version=\"0\" layout=\"[N,C,H,W]\" />"), std::string::npos) << xml;
+  EXPECT_NE(xml.find("<attribute name=\"decompression\" version=\"0\" />"), std::string::npos) << xml;
+  IrModel back = read_ir((dir.path() / "edited.xml").string());
+  EXPECT_EQ(back.graph->at(back.graph->parameters()[0]).rt_info.at("layout"), "[N,C,H,W]");
+  const Node* convert = back.graph->find_node("w/decompression");
+  ASSERT_NE(convert, nullptr);
+  EXPECT_EQ(convert->rt_info.count("decompression"), 1u);
 }
 
 }  // namespace
