@@ -2,6 +2,7 @@
 // values to their consumers, rewire uses and remove nodes. Node and Value handles are those of
 // lua_api.cpp, so a handle to a removed node raises a clear error wherever it is used.
 #include "engine/lua/lua_graph_api.h"
+#include "engine/lua/lua_values.h"
 
 #include <algorithm>
 
@@ -92,6 +93,16 @@ int graph_node(lua_State* L) {
   Node* n = g.find_node(luaL_checkstring(L, 2));
   if (n) push_node_handle(L, n->id());
   else lua_pushnil(L);
+  return 1;
+}
+
+// graph:option(name): the value of a conversion option that rules act on (e.g. "static_shape"),
+// or nil when it is not set. The pipeline stores them in the graph's meta as "option:NAME".
+int graph_option(lua_State* L) {
+  Graph& g = checked_graph(L, 1);
+  auto it = g.meta.find(std::string("option:") + luaL_checkstring(L, 2));
+  if (it == g.meta.end()) lua_pushnil(L);
+  else push_attr(L, it->second);
   return 1;
 }
 
@@ -243,6 +254,7 @@ void install_lua_graph_api(LuaSandbox& sandbox, LuaRegistrations* sink) {
       {"nodes", lua_guarded<graph_nodes>},     {"node", lua_guarded<graph_node>},
       {"inputs", lua_guarded<graph_inputs>},   {"outputs", lua_guarded<graph_outputs>},
       {"replace", lua_guarded<graph_replace>}, {"remove", lua_guarded<graph_remove>},
+      {"option", lua_guarded<graph_option>},
       {nullptr, nullptr}};
   luaL_newmetatable(L, kGraphMeta);
   lua_newtable(L);

@@ -12,7 +12,6 @@
 #include "engine/ops/op_registry.h"
 #include "engine/passes/constant_folding.h"
 #include "engine/passes/fp16_compression.h"
-#include "engine/passes/static_shape.h"
 #include "engine/pipeline/model_boundary.h"
 #include "engine/pipeline/preprocess.h"
 #include "engine/ops/custom_ops.h"
@@ -121,15 +120,13 @@ ConvertSummary convert_model(const ConvertOptions& options) {
   translate_traced(*graph, rules, rewrite.trace);
   // Preprocessing goes in before the optimizations, so they may fold it into the first layers.
   for (std::string& w : apply_preprocessing(*graph, edits)) warnings.push_back(std::move(w));
-  auto fold = [&] {
-    if (edits.static_shape) freeze_static_shapes(*graph);
-    fold_constants(*graph);
-    graph->remove_dead_nodes();
-  };
+  // Options that rules act on (rules/options/): graph:option(name) in Lua.
+  if (edits.static_shape) graph->meta["option:static_shape"] = true;
   for (const char* phase : {"front", "middle", "back"}) {
     stage(phase);
     run_phase(*graph, rules, phase, rewrite);
-    fold();
+    fold_constants(*graph);
+    graph->remove_dead_nodes();
   }
   if (options.trace_rules) trace.write_summary(std::cerr);
   if (trace.explanation()) std::cerr << *trace.explanation();

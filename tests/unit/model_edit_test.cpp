@@ -1,5 +1,5 @@
 // The model edits behind mo's options, on small opset graphs run with the reference evaluator:
-// preprocessing, layouts, --static_shape and fp16 compression.
+// preprocessing, layouts, the --static_shape rule and fp16 compression.
 #include <gtest/gtest.h>
 
 #include "engine/graph/error.h"
@@ -8,7 +8,8 @@
 #include "engine/ops/op_helpers.h"
 #include "engine/passes/evaluate_graph.h"
 #include "engine/passes/fp16_compression.h"
-#include "engine/passes/static_shape.h"
+#include "engine/rules/lua_pass.h"
+#include "engine/rules/rule_set.h"
 #include "engine/pipeline/preprocess.h"
 #include "test_support.h"
 
@@ -92,21 +93,30 @@ TEST(Preprocessing, ReverseSkipsInputsWithoutThreeChannelsWithAWarning) {
   EXPECT_NE(warnings[0].find("input 'data'"), std::string::npos);
 }
 
-TEST(StaticShape, ShapeOfOfAStaticShapeBecomesAConstant) {
-  Graph g;
-  Node& p = param(g, "data", {2, 3});
+// data -> ShapeOf -> Result, run through the built-in front-phase passes.
+void run_front_passes_on_shape_of(Graph& g, std::vector<int64_t> shape) {
+  Node& p = param(g, "data", shape);
   Node& s = make_op(g, "opset3.ShapeOf", {p.output()}, {{"output_type", ElementType::i32}}, "shape");
   result(g, s.output(), "out");
-  EXPECT_EQ(freeze_static_shapes(g), 1u);
-  const Node* c = g.find_node("shape");
-  ASSERT_NE(c, nullptr);
-  EXPECT_EQ(c->op(), "opset1.Constant");
-  EXPECT_EQ(c->attr<Tensor>("value").type(), ElementType::i32);
-  EXPECT_EQ(c->attr<Tensor>("value").to_int64(), (std::vector<int64_t>{2, 3}));
+  RuleSet rules({RuleSet::builtin_folder()});
+  run_lua_passes(rules, g, "front");
+}
+
+TEST(StaticShape, TheRuleTurnsAStaticShapeOfIntoAConstantOnlyWhenAsked) {
+  Graph asked;
+  asked.meta["option:static_shape"] = true;
+  run_front_passes_on_shape_of(asked, {2, 3});
+  const Node& c = asked.at(asked.at(asked.results()[0]).input(0).node);
+  EXPECT_EQ(c.op(), "opset1.Constant");
+  EXPECT_EQ(c.attr<Tensor>("value").type(), ElementType::i32);
+  EXPECT_EQ(c.attr<Tensor>("value").to_int64(), (std::vector<int64_t>{2, 3}));
+  Graph not_asked;
+  run_front_passes_on_shape_of(not_asked, {2, 3});
+  EXPECT_EQ(not_asked.at(not_asked.at(not_asked.results()[0]).input(0).node).op(), "opset3.ShapeOf");
   Graph dynamic;
-  Node& q = param(dynamic, "data", {-1, 3});
-  result(dynamic, make_op(dynamic, "opset1.ShapeOf", {q.output()}, {}, "shape").output(), "out");
-  EXPECT_EQ(freeze_static_shapes(dynamic), 0u);
+  dynamic.meta["option:static_shape"] = true;
+  run_front_passes_on_shape_of(dynamic, {-1, 3});
+  EXPECT_EQ(dynamic.at(dynamic.at(dynamic.results()[0]).input(0).node).op(), "opset3.ShapeOf");
 }
 
 TEST(Fp16Compression, WeightsBecomeF16WithADecompressionConvert) {
