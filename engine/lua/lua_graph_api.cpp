@@ -158,6 +158,8 @@ int graph_replace(lua_State* L) {
   std::vector<Use> uses = g.at(from.node).uses(from.port);
   for (const Use& u : uses)
     if (u.node != to.node) g.set_input(u.node, u.port, to);
+  // A model input's names are how users feed it: they stay on the input.
+  if (g.at(from.node).op() == "opset1.Parameter") return 0;
   auto& from_names = g.at(from.node).outputs[from.port].names;
   auto& to_names = g.at(to.node).outputs[to.port].names;
   to_names.insert(to_names.end(), from_names.begin(), from_names.end());

@@ -90,18 +90,6 @@ int64_t channel_axis(const std::vector<std::string>& layout, const PartialShape&
   return -1;
 }
 
-// A constant of `values` shaped to broadcast along `axis` of a rank-`rank` tensor.
-Value per_channel_const(Graph& g, const std::string& name, ElementType type, const std::vector<double>& values,
-                        int64_t axis, size_t rank) {
-  Shape shape;
-  if (values.size() > 1) {
-    shape.assign(rank, 1);
-    shape[axis] = static_cast<int64_t>(values.size());
-  }
-  return make_op(g, "opset1.Constant", {}, {{"value", store_values(type, shape, values)}}, g.unique_name(name))
-      .output();
-}
-
 void apply_layout_change(Graph& g, Node& param, const InputPlan& plan, Value& x) {
   const auto& src = plan.source;
   const auto& dst = plan.target;
@@ -133,6 +121,7 @@ void apply_layout_change(Graph& g, Node& param, const InputPlan& plan, Value& x)
 std::vector<std::string> apply_preprocessing(Graph& g, const ModelEditOptions& edits) {
   std::vector<std::string> warnings;
   std::map<NodeId, InputPlan> plans = plan_inputs(g, edits);
+  std::vector<std::string> preprocessed;
   for (auto& [id, plan] : plans) {
     Node& param = g.at(id);
     const PartialShape& shape = param.outputs[0].shape;
@@ -140,62 +129,50 @@ std::vector<std::string> apply_preprocessing(Graph& g, const ModelEditOptions& e
       if (!layout->empty() && shape.rank_known() && layout->size() != shape.rank())
         throw Error("layout " + layout_to_string(*layout) + " of " + label(param) + " has rank " +
                     std::to_string(layout->size()) + " but the input has rank " + std::to_string(shape.rank()));
-    std::vector<Use> uses = param.uses(0);
-    Value x = param.output();
-    if (!plan.target.empty()) apply_layout_change(g, param, plan, x);
+    if (!plan.target.empty()) {
+      std::vector<Use> uses = param.uses(0);
+      Value x = param.output();
+      apply_layout_change(g, param, plan, x);
+      for (const Use& u : uses) g.set_input(u.node, u.port, x);
+    }
     // Preprocessing works on what the user feeds: the target layout when there is one.
     const std::vector<std::string>& layout = plan.target.empty() ? plan.source : plan.target;
     if (!layout.empty()) param.rt_info["layout"] = layout_to_string(layout);
     ElementType type = param.outputs[0].type;
     const PartialShape& fed = param.outputs[0].shape;
-    size_t rank = fed.rank_known() ? fed.rank() : 0;
-    // Built from the input outwards, then wired in front of the Transpose (if any).
-    Value chain = param.output();
-    auto need_float = [&](const char* what) {
-      if (!is_floating(type))
-        throw Error(std::string(what) + " for " + label(param) + ": the input is " + std::string(type_name(type)) +
-                    ", not a floating-point tensor");
-    };
+    // What the rule rules/options/preprocess.lua inserts, decided (and checked) here.
+    const std::string key = ":" + param.name;
+    bool any = false;
     if (plan.reverse) {
       int64_t axis = channel_axis(layout, fed, 3);
       if (axis < 0 || !fed.rank_known() || fed[axis] < 0) {
         warnings.push_back("--reverse_input_channels: " + label(param) +
                            " has no channel dimension of size 3 (give its layout with --layout); left as is");
       } else {
-        int64_t c = fed[axis];
-        std::vector<int64_t> order;
-        for (int64_t i = c - 1; i >= 0; --i) order.push_back(i);
-        Value idx = make_op(g, "opset1.Constant", {}, {{"value", int_tensor(ElementType::i64, order)}},
-                            g.unique_name(param.name + "/reverse_order")).output();
-        Value ax = make_op(g, "opset1.Constant", {}, {{"value", store_values<int64_t>(ElementType::i64, {}, {axis})}},
-                           g.unique_name(param.name + "/reverse_axis")).output();
-        chain = make_op(g, "opset8.Gather", {chain, idx, ax}, {{"batch_dims", int64_t{0}}},
-                        g.unique_name(param.name + "/reverse_input_channels")).output();
+        g.meta["option:reverse_axis" + key] = axis;
+        any = true;
       }
     }
-    for (auto [values, op, what] : {std::tuple{&plan.mean, "opset1.Subtract", "--mean_values"},
-                                    std::tuple{&plan.scale, "opset1.Divide", "--scale_values"}}) {
+    for (auto [values, option] : {std::pair{&plan.mean, "mean_values"}, std::pair{&plan.scale, "scale_values"}}) {
       if (values->empty()) continue;
-      need_float(what);
-      int64_t axis = 0;
+      const std::string what = std::string("--") + option;
+      if (!is_floating(type))
+        throw Error(what + " for " + label(param) + ": the input is " + std::string(type_name(type)) +
+                    ", not a floating-point tensor");
       if (values->size() > 1) {
-        axis = channel_axis(layout, fed, static_cast<int64_t>(values->size()));
+        int64_t axis = channel_axis(layout, fed, static_cast<int64_t>(values->size()));
         if (axis < 0 || fed[axis] != static_cast<int64_t>(values->size()))
-          throw Error(std::string(what) + " gives " + std::to_string(values->size()) + " values for " + label(param) +
+          throw Error(what + " gives " + std::to_string(values->size()) + " values for " + label(param) +
                       " of shape " + shape_to_string(fed.dims()) + ", which has no channel dimension of that size" +
                       " (give its layout with --layout)");
+        g.meta[std::string("option:") + option + "_axis" + key] = axis;
       }
-      Value c = per_channel_const(g, param.name + (op[7] == 'S' ? "/mean" : "/scale"), type, *values, axis, rank);
-      chain = make_op(g, op, {chain, c}, {}, g.unique_name(param.name + (op[7] == 'S' ? "/sub_mean" : "/div_scale")))
-                  .output();
+      g.meta[std::string("option:") + option + key] = *values;
+      any = true;
     }
-    if (chain != param.output()) {
-      // The Transpose made above reads the input: make it read the preprocessed tensor.
-      if (x != param.output()) g.set_input(x.node, 0, chain);
-      else x = chain;
-    }
-    for (const Use& u : uses) g.set_input(u.node, u.port, x);
+    if (any) preprocessed.push_back(param.name);
   }
+  if (!preprocessed.empty()) g.meta["option:preprocess_inputs"] = preprocessed;
   return warnings;
 }
 

@@ -26,6 +26,14 @@ Tensor f32_tensor(Shape shape, std::vector<float> values) {
 
 std::vector<double> run(const Graph& g, const Tensor& x) { return evaluate_graph(g, {{"data", x}})[0].to_double(); }
 
+// apply_preprocessing decides, then the built-in front-phase rules (rules/options/) insert.
+std::vector<std::string> preprocess(Graph& g, const ModelEditOptions& e) {
+  std::vector<std::string> warnings = apply_preprocessing(g, e);
+  RuleSet rules({RuleSet::builtin_folder()});
+  run_lua_passes(rules, g, "front");
+  return warnings;
+}
+
 // data [1,3,1,2] -> Relu -> Result
 struct ReluModel {
   Graph g;
@@ -42,7 +50,8 @@ TEST(Preprocessing, ReverseThenMeanThenScaleOnTheChannelAxis) {
   e.reverse_input_channels = true;
   e.mean_values = {{"data", {1, 2, 3}}};
   e.scale_values = {{"", {2, 4, 8}}};
-  EXPECT_TRUE(apply_preprocessing(m.g, e).empty());
+  EXPECT_TRUE(preprocess(m.g, e).empty());
+  EXPECT_EQ(m.g.at(m.g.parameters()[0]).outputs[0].names, std::vector<std::string>{"data"});
   // channels (10,11), (20,21), (30,31) reversed to (30,31), (20,21), (10,11), minus (1,2,3), divided by (2,4,8)
   Tensor x = f32_tensor({1, 3, 1, 2}, {10, 11, 20, 21, 30, 31});
   EXPECT_EQ(run(m.g, x), (std::vector<double>{14.5, 15, 4.5, 4.75, 0.875, 1}));
@@ -53,7 +62,7 @@ TEST(Preprocessing, TargetLayoutReshapesTheInputAndRecordsItsLayout) {
   ModelEditOptions e;
   e.layouts = {{"data", {"N", "C", "H", "W"}, {"N", "H", "W", "C"}}};
   e.mean_values = {{"data", {1, 2, 3}}};
-  apply_preprocessing(m.g, e);
+  preprocess(m.g, e);
   const Node& p = m.g.at(m.g.parameters()[0]);
   EXPECT_EQ(p.outputs[0].shape, PartialShape({1, 1, 2, 3}));
   EXPECT_EQ(p.rt_info.at("layout"), "[N,H,W,C]");
