@@ -195,6 +195,11 @@ def several_inputs_with_shapes(tmp: Path):
     check(ir_inputs(xml) == {"a": ("[2,4]", "f32"), "b": ("[2,4]", "f32")}, f"IR inputs {ir_inputs(xml)}")
     a, b = (RNG.standard_normal((2, 4)).astype(np.float32) for _ in range(2))
     close(run_ir(xml, {"a": a, "b": b})[0], a + b)
+    # A node with two non-constant inputs needs a port to be cut at.
+    rejected(model, tmp / "bad", "--input", "add", mentions=("--input", "PORT:add"))
+    xml = convert(model, tmp / "port", "--input", "1:add[2,4],a[2,4]")
+    check(sorted(ir_inputs(xml)) == ["a", "add/placeholder_port_1"], f"IR inputs {ir_inputs(xml)}")
+    close(run_ir(xml, {"a": a, "add/placeholder_port_1": b})[0], a + b)
 
 
 @case
