@@ -22,8 +22,6 @@ std::optional<Value> find_tensor(const Graph& g, const std::string& name) {
   return std::nullopt;
 }
 
-const Node* find_node_named(Graph& g, const std::string& name) { return g.find_node(name); }
-
 std::string port_range(size_t count) {
   return count == 0 ? "it has none" : "it has 0.." + std::to_string(count - 1);
 }
@@ -37,7 +35,7 @@ struct CutPoint {
 
 CutPoint resolve(Graph& g, const std::string& option, const std::string& text, const std::string& name,
                  std::optional<int64_t> out_port, std::optional<int64_t> in_port) {
-  const Node* node = find_node_named(g, name);
+  const Node* node = g.find_node(name);
   if ((in_port || out_port) && !node) {
     // "x:0" may be a tensor's whole name (TensorFlow spells them so) rather than a port.
     std::string whole = in_port ? std::to_string(*in_port) + ":" + name : name + ":" + std::to_string(*out_port);
