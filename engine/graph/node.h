@@ -54,7 +54,8 @@ class Node {
   // The rule that created this node; empty for nodes made by a frontend.
   std::string created_by;
   // Runtime info written to the IR besides fused_names: "decompression" -> "" marks a Convert
-  // that decompresses an f16 weight; "layout" -> "[N,C,H,W]" on a Parameter is its layout.
+  // that decompresses an f16 weight; "layout" -> "[N,C,H,W]" is the layout of output 0 (a model
+  // input's, or a model output's on its producer), "layout:K" that of output K.
   std::map<std::string, std::string> rt_info;
 
   const std::vector<Value>& inputs() const { return inputs_; }

@@ -119,10 +119,15 @@ class IrReader {
       else
         node.rt_info[key] = attribute.attribute("value").value();  // e.g. decompression
     }
-    // An input's layout sits in its output port's rt_info.
-    for (pugi::xml_node attribute : layer.child("output").child("port").child("rt_info").children("attribute"))
-      if (std::string(attribute.attribute("name").value()) == "layout")
-        node.rt_info["layout"] = attribute.attribute("layout").value();
+    // Layouts sit in the output ports' rt_info: "layout" for output 0, "layout:K" for output K.
+    uint32_t k = 0;
+    for (pugi::xml_node port : layer.child("output").children("port")) {
+      for (pugi::xml_node attribute : port.child("rt_info").children("attribute"))
+        if (std::string(attribute.attribute("name").value()) == "layout")
+          node.rt_info[k == 0 ? std::string("layout") : "layout:" + std::to_string(k)] =
+              attribute.attribute("layout").value();
+      ++k;
+    }
     check(built_.emplace(id, std::move(built)).second, "duplicate layer id");
   }
 

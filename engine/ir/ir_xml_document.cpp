@@ -80,15 +80,18 @@ void add_data(pugi::xml_node layer, const IrLayer& entry, IrBinWriter& bin) {
   if (!data.first_attribute()) layer.remove_child(data);
 }
 
-// The layout is written on the output port (see add_port), everything else on the layer.
+// A layout is written on its output port (see add_port), everything else on the layer. Node
+// rt_info "layout" is output 0's, "layout:K" output K's.
 constexpr const char* kLayoutKey = "layout";
+bool is_layout_key(const std::string& key) { return key.rfind(kLayoutKey, 0) == 0; }
+std::string layout_key(size_t port) { return port == 0 ? kLayoutKey : std::string(kLayoutKey) + ":" + std::to_string(port); }
 
 void add_rt_info(pugi::xml_node layer, const Node& node) {
   std::set<std::string> names;
   for (const std::string& name : node.fused_names)
     if (!name.empty()) names.insert(name);
   bool flags = std::any_of(node.rt_info.begin(), node.rt_info.end(),
-                           [](const auto& kv) { return kv.first != kLayoutKey; });
+                           [](const auto& kv) { return !is_layout_key(kv.first); });
   if (names.empty() && !flags) return;
   pugi::xml_node rt_info = layer.append_child("rt_info");
   if (!names.empty()) {
@@ -101,7 +104,7 @@ void add_rt_info(pugi::xml_node layer, const Node& node) {
   }
   // Flags such as "decompression" have no value; others carry one.
   for (const auto& [key, value] : node.rt_info) {
-    if (key == kLayoutKey) continue;
+    if (is_layout_key(key)) continue;
     pugi::xml_node attribute = rt_info.append_child("attribute");
     set_attr(attribute, "name", key);
     set_attr(attribute, "version", "0");
@@ -135,10 +138,11 @@ void add_ports(pugi::xml_node layer, const IrLayer& entry, const Graph& graph) {
   }
   if (!node.outputs.empty()) {
     pugi::xml_node outputs = layer.append_child("output");
-    auto layout = node.rt_info.find(kLayoutKey);
-    for (size_t k = 0; k < node.outputs.size(); ++k)
+    for (size_t k = 0; k < node.outputs.size(); ++k) {
+      auto layout = node.rt_info.find(layout_key(k));
       add_port(outputs, entry.input_count + k, node.outputs[k], true,
-               k == 0 && layout != node.rt_info.end() ? layout->second : std::string());
+               layout != node.rt_info.end() ? layout->second : std::string());
+    }
   }
 }
 

@@ -136,6 +136,8 @@ ConvertSummary convert_model(const ConvertOptions& options) {
     for (std::string& w : compress_weights_to_fp16(*graph).warnings) warnings.push_back(std::move(w));
   }
 
+  apply_output_layouts(*graph, edits);
+
   IrWriteOptions write;
   write.model_name = model_name;
   write.conversion_parameters = options.recorded_options;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "engine/graph/error.h"
 #include "engine/ops/op_helpers.h"
@@ -55,13 +56,36 @@ std::vector<NodeId> assign(const Graph& g, const ModelEditOptions& edits, const 
   return out;
 }
 
+bool is_input_name(const Graph& g, const std::string& name) {
+  return std::any_of(g.parameters().begin(), g.parameters().end(),
+                     [&](NodeId id) { return names_input(g.at(id), name); });
+}
+
+// The value model output `name` reads (by tensor name or producer name), if there is one.
+std::optional<Value> find_output(const Graph& g, const std::string& name) {
+  for (NodeId id : g.results()) {
+    Value v = g.at(id).input(0);
+    const auto& names = g.output_info(v).names;
+    if (g.at(v.node).name == name || std::find(names.begin(), names.end(), name) != names.end()) return v;
+  }
+  return std::nullopt;
+}
+
+// Layout groups for model outputs are applied at the end (apply_output_layouts).
+bool for_output(const Graph& g, const LayoutSpec& l) {
+  return !l.input.empty() && !is_input_name(g, l.input) && find_output(g, l.input);
+}
+
 std::map<NodeId, InputPlan> plan_inputs(const Graph& g, const ModelEditOptions& e) {
   std::map<NodeId, InputPlan> plans;
-  auto layouts = assign(g, e, "--layout", e.layouts, &LayoutSpec::input);
+  std::vector<LayoutSpec> input_layouts;
+  for (const LayoutSpec& l : e.layouts)
+    if (!for_output(g, l)) input_layouts.push_back(l);
+  auto layouts = assign(g, e, "--layout", input_layouts, &LayoutSpec::input);
   for (size_t i = 0; i < layouts.size(); ++i) {
     InputPlan& p = plans[layouts[i]];
-    if (!e.layouts[i].source.empty()) p.source = e.layouts[i].source;
-    if (!e.layouts[i].target.empty()) p.target = e.layouts[i].target;
+    if (!input_layouts[i].source.empty()) p.source = input_layouts[i].source;
+    if (!input_layouts[i].target.empty()) p.target = input_layouts[i].target;
   }
   auto means = assign(g, e, "--mean_values", e.mean_values, &InputValues::input);
   for (size_t i = 0; i < means.size(); ++i) plans[means[i]].mean = e.mean_values[i].values;
@@ -174,6 +198,23 @@ std::vector<std::string> apply_preprocessing(Graph& g, const ModelEditOptions& e
   }
   if (!preprocessed.empty()) g.meta["option:preprocess_inputs"] = preprocessed;
   return warnings;
+}
+
+void apply_output_layouts(Graph& g, const ModelEditOptions& edits) {
+  for (const LayoutSpec& l : edits.layouts) {
+    if (!for_output(g, l)) continue;
+    const std::string label = "--layout for model output '" + l.input + "'";
+    if (!l.target.empty() || l.source.empty())
+      throw Error(label + ": an output takes one layout; changing it ('->' or --target_layout) is not supported");
+    Value v = *find_output(g, l.input);
+    const PartialShape& shape = g.output_info(v).shape;
+    if (shape.rank_known() && shape.rank() != l.source.size())
+      throw Error(label + ": layout " + layout_to_string(l.source) + " has rank " + std::to_string(l.source.size()) +
+                  " but the output has rank " + std::to_string(shape.rank()));
+    // OpenVINO keeps an output's layout on the output port that feeds the Result.
+    g.at(v.node).rt_info[v.port == 0 ? std::string("layout") : "layout:" + std::to_string(v.port)] =
+        layout_to_string(l.source);
+  }
 }
 
 }  // namespace remo

@@ -21,5 +21,9 @@ namespace remo {
 // inputs in order. Returns warnings for the user;
 // throws remo::Error for a name that is no input, a count or rank that does not fit.
 std::vector<std::string> apply_preprocessing(Graph& graph, const ModelEditOptions& edits);
+// Layout groups that name a model output (not an input): recorded on the output port feeding the
+// output's Result. Run last, when the producer is final. Throws remo::Error for a layout change
+// ("->") or a rank that does not fit.
+void apply_output_layouts(Graph& graph, const ModelEditOptions& edits);
 
 }  // namespace remo

@@ -287,6 +287,18 @@ def layout_is_recorded_in_the_ir(tmp: Path):
 
 
 @case
+def layout_of_an_output_is_recorded_where_openvino_reads_it(tmp: Path):
+    model = conv_model(tmp / "m.onnx")
+    xml = convert(model, tmp, "--layout", "data(nchw),y(nchw)")
+    m = ov.Core().read_model(str(xml))
+    check(str(ov.layout_helpers.get_layout(m.output(0))) == "[N,C,H,W]",
+          f"OpenVINO reads output layout {ov.layout_helpers.get_layout(m.output(0))}")
+    x = RNG.standard_normal((1, 3, 8, 8)).astype(np.float32)
+    close(run_ir(xml, {"data": x})[0], run_ort(model, {"data": x})[0])
+    rejected(model, tmp / "bad", "--layout", "y(nchw->nhwc)", mentions=("--layout", "output 'y'"))
+
+
+@case
 def target_layout_inserts_a_transpose(tmp: Path):
     model = conv_model(tmp / "m.onnx")
     x = RNG.standard_normal((1, 3, 8, 8)).astype(np.float32)
