@@ -224,7 +224,7 @@ Converts a trained model to OpenVINO IR (FILE.xml + FILE.bin).
   --batch, -b N            set dimension 0 of every input to N
   --output OUTPUTS         comma-separated NAME, NAME:OUT_PORT or IN_PORT:NAME: the model ends there
   --layout LAYOUTS         NAME(nchw), NAME(nchw->nhwc), nchw or [n,c,h,w]: an input's layout,
-                           and the one it is fed in after '->'
+                           and the one it is fed in after '->'; or an output's layout
   --source_layout LAYOUTS  an input's layout, as --layout without '->'
   --target_layout LAYOUTS  the layout an input is fed in; a Transpose puts it back
   --mean_values VALUES     NAME[123,117,104] (or [..] for the inputs in order): subtracted per channel
