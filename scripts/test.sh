@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The whole test: build, unit tests, then end-to-end conformance and CLI behaviour
 # against OpenVINO + onnxruntime, then all of it again built with ASan and UBSan. Stops at the
-# first failing stage. The last line is "N passed, M failed" over the conformance and behaviour
+# first failing stage. The last line is "N passed, M failed" over the conformance, behaviour and options
 # cases of the plain build.
 # Everything downloaded or generated is cached under ${REMO_CACHE:-~/.cache/remo}.
 set -euo pipefail
@@ -29,7 +29,7 @@ counts() { # the last "N passed, M failed" line a stage printed, as "N M"
 
 summary() { # sums whatever the conformance and behaviour stages got to count
   local p=0 f=0 n m ran=
-  for s in conformance behaviour; do
+  for s in conformance behaviour options; do
     read -r n m <<<"$(counts "$s")" || true
     [[ -n ${n:-} ]] && ran=1
     p=$((p + ${n:-0})) f=$((f + ${m:-0}))
@@ -46,6 +46,7 @@ stage models-single-op "$PY" tests/conformance/make_single_op_models.py
 stage models-cnn /usr/bin/python3 tests/conformance/make_cnn_models.py
 stage conformance "$PY" tests/conformance/run_conformance.py build/remo
 stage behaviour "$PY" tests/conformance/test_cli_behaviour.py build/remo
+stage options "$PY" tests/conformance/test_options.py build/remo
 
 # The same suites once more with AddressSanitizer and UndefinedBehaviorSanitizer: memory errors
 # and undefined behaviour fail the run even when the results happen to be right.
@@ -57,4 +58,5 @@ stage build-sanitized build_sanitized
 stage unit-sanitized ctest --test-dir build-asan --output-on-failure -j2
 stage conformance-sanitized "$PY" tests/conformance/run_conformance.py build-asan/remo
 stage behaviour-sanitized "$PY" tests/conformance/test_cli_behaviour.py build-asan/remo
+stage options-sanitized "$PY" tests/conformance/test_options.py build-asan/remo
 summary

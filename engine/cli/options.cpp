@@ -1,8 +1,11 @@
 #include "engine/cli/options.h"
 
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <filesystem>
 
+#include "engine/cli/mo_option_syntax.h"
 #include "engine/graph/error.h"
 
 namespace remo {
@@ -65,9 +68,37 @@ std::vector<PartialShape> parse_shape_list(const std::string& text) {
   return shapes;
 }
 
+// What the IR records of an option: a repeated option keeps its last value, as it does in effect
+// (the IR writer refuses a key given twice).
+void record(ConvertOptions& c, const std::string& key, const std::string& value) {
+  for (auto& [k, v] : c.recorded_options)
+    if (k == key) {
+      v = value;
+      return;
+    }
+  c.recorded_options.emplace_back(key, value);
+}
+
+bool is_bool_word(const std::string& word) {
+  for (const char* w : {"True", "False", "true", "false"})
+    if (word == w) return true;
+  return false;
+}
+
+LogLevel parse_log_level(const std::string& text) {
+  static const std::pair<const char*, LogLevel> levels[] = {
+      {"CRITICAL", LogLevel::critical}, {"ERROR", LogLevel::error},  {"WARN", LogLevel::warning},
+      {"WARNING", LogLevel::warning},   {"INFO", LogLevel::info},    {"DEBUG", LogLevel::debug},
+      {"NOTSET", LogLevel::notset}};
+  for (const auto& [name, level] : levels)
+    if (text == name) return level;
+  throw Error("--log_level '" + text + "': expected one of CRITICAL, ERROR, WARN, WARNING, INFO, DEBUG, NOTSET");
+}
+
 CliRequest parse_command_line(const std::vector<std::string>& args) {
   CliRequest req;
   auto& c = req.convert;
+  c.edits.compress_to_fp16 = true;  // the command line's default
   for (size_t i = 0; i < args.size(); ++i) {
     std::string flag = args[i];
     std::optional<std::string> inline_value;
@@ -86,27 +117,74 @@ CliRequest parse_command_line(const std::vector<std::string>& args) {
       req.version = true;
     } else if (flag == "--input_model" || flag == "-m" || flag == "-w") {
       c.input_model = value();
-      c.recorded_options.emplace_back("input_model", std::filesystem::path(c.input_model).filename().string());
+      record(c, "input_model", std::filesystem::path(c.input_model).filename().string());
     } else if (flag == "--output_dir" || flag == "-o") {
       c.output_dir = value();
     } else if (flag == "--model_name" || flag == "-n") {
       c.model_name = value();
-      c.recorded_options.emplace_back("model_name", c.model_name);
+      record(c, "model_name", c.model_name);
     } else if (flag == "--input_shape") {
       std::string v = value();
-      c.input_shapes = parse_shape_list(v);
-      c.recorded_options.emplace_back("input_shape", v);
+      c.edits.input_shapes = parse_shape_list(v);
+      record(c, "input_shape", v);
     } else if (flag == "--input") {
       std::string v = value();
-      for (const auto& name : split(v, ','))
-        if (!trim(name).empty()) c.input_names.push_back(trim(name));
-      c.recorded_options.emplace_back("input", v);
+      c.edits.inputs = parse_input_option(v);
+      record(c, "input", v);
+    } else if (flag == "--output") {
+      std::string v = value();
+      c.edits.outputs = parse_output_option(v);
+      record(c, "output", v);
+    } else if (flag == "--batch" || flag == "-b") {
+      std::string v = value();
+      int64_t batch = 0;
+      auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), batch);
+      if (ec != std::errc() || end != v.data() + v.size() || batch <= 0)
+        throw Error(flag + " '" + v + "': expected a positive whole number");
+      c.edits.batch = batch;
+      record(c, "batch", v);
+    } else if (flag == "--layout" || flag == "--source_layout" || flag == "--target_layout") {
+      std::string v = value();
+      for (LayoutSpec& spec : parse_layout_option(flag, v)) {
+        if (flag == "--target_layout") std::swap(spec.source, spec.target);
+        c.edits.layouts.push_back(std::move(spec));
+      }
+      record(c, flag.substr(2), v);
+    } else if (flag == "--mean_values" || flag == "-ms" || flag == "--scale_values") {
+      std::string v = value();
+      bool mean = flag != "--scale_values";
+      auto& target = mean ? c.edits.mean_values : c.edits.scale_values;
+      target = parse_input_values(mean ? "--mean_values" : "--scale_values", v);
+      record(c, mean ? "mean_values" : "scale_values", v);
+    } else if (flag == "--scale" || flag == "-s") {
+      std::string v = value();
+      char* end = nullptr;
+      double scale = std::strtod(v.c_str(), &end);
+      if (v.empty() || end != v.c_str() + v.size() || !(scale != 0) || !std::isfinite(scale))
+        throw Error(flag + " '" + v + "': expected a non-zero number to divide the inputs by");
+      c.edits.scale = scale;
+      record(c, "scale", v);
+    } else if (flag == "--reverse_input_channels" || flag == "--static_shape" || flag == "--compress_to_fp16" ||
+               flag == "--silent" || flag == "--progress") {
+      // mo's booleans: "--flag" alone means True; "--flag=False" or "--flag False" sets it.
+      bool on = true;
+      if (inline_value) on = parse_bool_option(flag, *inline_value);
+      else if (i + 1 < args.size() && is_bool_word(args[i + 1])) on = parse_bool_option(flag, args[++i]);
+      if (flag == "--reverse_input_channels") c.edits.reverse_input_channels = on;
+      else if (flag == "--static_shape") c.edits.static_shape = on;
+      else if (flag == "--compress_to_fp16") c.edits.compress_to_fp16 = on;
+      else if (flag == "--silent") req.silent = on;
+      else req.progress = on;
+      if (flag != "--silent" && flag != "--progress")
+        record(c, flag.substr(2), on ? "True" : "False");
+    } else if (flag == "--log_level") {
+      req.log_level = parse_log_level(value());
     } else if (flag == "--extensions") {
       for (const auto& dir : split(value(), ','))
         if (!dir.empty()) c.extensions.push_back(dir);
     } else if (flag == "--transformations_config" || flag == "--tensorflow_use_custom_operations_config") {
       c.transformations_config = value();
-      c.recorded_options.emplace_back("transformations_config",
+      record(c, "transformations_config",
                                       std::filesystem::path(c.transformations_config).filename().string());
     } else if (flag == "--tensorflow_custom_operations_config_update") {
       c.transformations_config_update = value();
@@ -141,8 +219,29 @@ Converts a trained model to OpenVINO IR (FILE.xml + FILE.bin).
   --input_model, -m FILE   model to convert (.onnx)
   --output_dir, -o DIR     where to write the IR (default: current folder)
   --model_name, -n NAME    base name of the .xml/.bin (default: the model file's stem)
-  --input NAMES            comma-separated model inputs that --input_shape applies to
-  --input_shape SHAPES     e.g. [1,3,224,224] or [1,3,224,224],[1,10]; -1 or ? keeps a dimension dynamic
+  --input INPUTS           comma-separated inputs: NAME, NAME:OUT_PORT or IN_PORT:NAME, each with
+                           an optional shape [1,3,224,224], type {i64} and frozen value ->[1 2 3];
+                           naming an inner tensor or node cuts the model there (a new input)
+  --input_shape SHAPES     e.g. [1,3,224,224] or [1,3,224,224],[1,10]; -1 or ? keeps a dimension
+                           dynamic; in --input order, else in model input order
+  --batch, -b N            set dimension 0 of every input to N
+  --output OUTPUTS         comma-separated NAME, NAME:OUT_PORT or IN_PORT:NAME: the model ends there
+  --layout LAYOUTS         NAME(nchw), NAME(nchw->nhwc), nchw or [n,c,h,w]: an input's layout,
+                           and the one it is fed in after '->'; or an output's layout
+  --source_layout LAYOUTS  an input's layout, as --layout without '->'
+  --target_layout LAYOUTS  the layout an input is fed in; a Transpose puts it back
+  --mean_values VALUES     NAME[123,117,104] (or [..] for the inputs in order): subtracted per channel
+  --scale_values VALUES    NAME[58,57,57]: the inputs are divided by them per channel, after the mean
+  --scale, -s N            divide every input by N (unless it has --scale_values)
+  --reverse_input_channels reverse the channels (RGB<->BGR) of 3-channel inputs, before mean/scale
+  --static_shape           fold shape sub-graphs once the input shapes are static
+  --compress_to_fp16[=True|False]
+                           store f32 weights as f16 plus a decompressing Convert (default True);
+                           a weight f16 cannot hold stays f32, with a warning
+  --log_level LEVEL        CRITICAL, ERROR (default), WARNING, INFO or DEBUG; INFO and DEBUG print
+                           each conversion stage with its time
+  --silent                 print errors only
+  --progress               print a progress line per conversion stage
   --extensions DIRS        comma-separated folders of extra rules (Lua, JSON), searched after the
                            built-in rules; a later translation of the same op wins
   --transformations_config FILE

@@ -4,6 +4,7 @@
 // element type, shape and tensor names.
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,10 @@ class Node {
   std::vector<std::string> fused_names;
   // The rule that created this node; empty for nodes made by a frontend.
   std::string created_by;
+  // Runtime info written to the IR besides fused_names: "decompression" -> "" marks a Convert
+  // that decompresses an f16 weight; "layout" -> "[N,C,H,W]" is the layout of output 0 (a model
+  // input's, or a model output's on its producer), "layout:K" that of output K.
+  std::map<std::string, std::string> rt_info;
 
   const std::vector<Value>& inputs() const { return inputs_; }
   Value input(size_t i) const { return i < inputs_.size() ? inputs_[i] : Value{}; }

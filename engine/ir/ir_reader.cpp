@@ -238,10 +238,23 @@ class IrReader {
       built.output_index_of_port.emplace(required_uint(port, "id"), index++);
     }
     check(index == node.outputs.size(), "lists fewer output ports than the op has");
-    for (pugi::xml_node attribute : layer.child("rt_info").children("attribute"))
-      if (std::string(attribute.attribute("name").value()) == "fused_names")
+    for (pugi::xml_node attribute : layer.child("rt_info").children("attribute")) {
+      const std::string key = attribute.attribute("name").value();
+      if (key == "fused_names")
         node.fused_names = std::get<std::vector<std::string>>(
             parse_attr_value(AttrKind::Strings, attribute.attribute("value").value()));
+      else
+        node.rt_info[key] = attribute.attribute("value").value();  // e.g. decompression
+    }
+    // Layouts sit in the output ports' rt_info: "layout" for output 0, "layout:K" for output K.
+    uint32_t k = 0;
+    for (pugi::xml_node port : layer.child("output").children("port")) {
+      for (pugi::xml_node attribute : port.child("rt_info").children("attribute"))
+        if (std::string(attribute.attribute("name").value()) == "layout")
+          node.rt_info[k == 0 ? std::string("layout") : "layout:" + std::to_string(k)] =
+              attribute.attribute("layout").value();
+      ++k;
+    }
     check(net_->built.emplace(id, std::move(built)).second, "duplicate layer id");
   }
 

@@ -81,20 +81,40 @@ void add_data(pugi::xml_node layer, const IrLayer& entry, IrBinWriter& bin) {
   if (!data.first_attribute()) layer.remove_child(data);
 }
 
-void add_fused_names(pugi::xml_node layer, const Node& node) {
+// A layout is written on its output port (see add_port), everything else on the layer. Node
+// rt_info "layout" is output 0's, "layout:K" output K's.
+constexpr const char* kLayoutKey = "layout";
+bool is_layout_key(const std::string& key) { return key.rfind(kLayoutKey, 0) == 0; }
+std::string layout_key(size_t port) { return port == 0 ? kLayoutKey : std::string(kLayoutKey) + ":" + std::to_string(port); }
+
+void add_rt_info(pugi::xml_node layer, const Node& node) {
   std::set<std::string> names;
   for (const std::string& name : node.fused_names)
     if (!name.empty()) names.insert(name);
-  if (names.empty()) return;
-  std::string joined;
-  for (const std::string& name : names) joined += (joined.empty() ? "" : ",") + name;
-  pugi::xml_node attribute = layer.append_child("rt_info").append_child("attribute");
-  set_attr(attribute, "name", "fused_names");
-  set_attr(attribute, "version", "0");
-  set_attr(attribute, "value", joined);
+  bool flags = std::any_of(node.rt_info.begin(), node.rt_info.end(),
+                           [](const auto& kv) { return !is_layout_key(kv.first); });
+  if (names.empty() && !flags) return;
+  pugi::xml_node rt_info = layer.append_child("rt_info");
+  if (!names.empty()) {
+    std::string joined;
+    for (const std::string& name : names) joined += (joined.empty() ? "" : ",") + name;
+    pugi::xml_node attribute = rt_info.append_child("attribute");
+    set_attr(attribute, "name", "fused_names");
+    set_attr(attribute, "version", "0");
+    set_attr(attribute, "value", joined);
+  }
+  // Flags such as "decompression" have no value; others carry one.
+  for (const auto& [key, value] : node.rt_info) {
+    if (is_layout_key(key)) continue;
+    pugi::xml_node attribute = rt_info.append_child("attribute");
+    set_attr(attribute, "name", key);
+    set_attr(attribute, "version", "0");
+    if (!value.empty()) set_attr(attribute, "value", value);
+  }
 }
 
-void add_port(pugi::xml_node parent, size_t id, const OutputInfo& info, bool with_names) {
+void add_port(pugi::xml_node parent, size_t id, const OutputInfo& info, bool with_names,
+              const std::string& layout = "") {
   pugi::xml_node port = parent.append_child("port");
   set_attr(port, "id", std::to_string(id));
   set_attr(port, "precision", std::string(precision_name(info.type)));
@@ -103,6 +123,11 @@ void add_port(pugi::xml_node parent, size_t id, const OutputInfo& info, bool wit
   if (!info.shape.rank_known()) return;
   for (int64_t d : info.shape.dims())
     port.append_child("dim").text().set(std::to_string(d < 0 ? -1 : d).c_str());
+  if (layout.empty()) return;
+  pugi::xml_node attribute = port.append_child("rt_info").append_child("attribute");
+  set_attr(attribute, "name", kLayoutKey);
+  set_attr(attribute, "version", "0");
+  set_attr(attribute, kLayoutKey, layout);
 }
 
 void add_ports(pugi::xml_node layer, const IrLayer& entry, const Graph& graph) {
@@ -114,8 +139,11 @@ void add_ports(pugi::xml_node layer, const IrLayer& entry, const Graph& graph) {
   }
   if (!node.outputs.empty()) {
     pugi::xml_node outputs = layer.append_child("output");
-    for (size_t k = 0; k < node.outputs.size(); ++k)
-      add_port(outputs, entry.input_count + k, node.outputs[k], true);
+    for (size_t k = 0; k < node.outputs.size(); ++k) {
+      auto layout = node.rt_info.find(layout_key(k));
+      add_port(outputs, entry.input_count + k, node.outputs[k], true,
+               layout != node.rt_info.end() ? layout->second : std::string());
+    }
   }
 }
 
@@ -208,7 +236,7 @@ void add_layers_and_edges(pugi::xml_node net, const Graph& graph, const IrLayerP
     set_attr(layer, "type", entry.def->ir_type);
     set_attr(layer, "version", entry.def->ir_version);
     add_data(layer, entry, bin);
-    add_fused_names(layer, *entry.node);
+    add_rt_info(layer, *entry.node);
     add_ports(layer, entry, graph);
     if (entry.def->has_bodies) add_body_elements(layer, entry, bin, custom);
   }

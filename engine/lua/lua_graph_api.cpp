@@ -2,6 +2,7 @@
 // values to their consumers, rewire uses and remove nodes. Node and Value handles are those of
 // lua_api.cpp, so a handle to a removed node raises a clear error wherever it is used.
 #include "engine/lua/lua_graph_api.h"
+#include "engine/lua/lua_values.h"
 
 #include <algorithm>
 
@@ -95,6 +96,16 @@ int graph_node(lua_State* L) {
   return 1;
 }
 
+// graph:option(name): the value of a conversion option that rules act on (e.g. "static_shape"),
+// or nil when it is not set. The pipeline stores them in the graph's meta as "option:NAME".
+int graph_option(lua_State* L) {
+  Graph& g = checked_graph(L, 1);
+  auto it = g.meta.find(std::string("option:") + luaL_checkstring(L, 2));
+  if (it == g.meta.end()) lua_pushnil(L);
+  else push_attr(L, it->second);
+  return 1;
+}
+
 // graph:inputs() / graph:outputs(): the model's input values (Parameters) and the values its
 // Results read, in model order.
 int graph_inputs(lua_State* L) {
@@ -147,6 +158,8 @@ int graph_replace(lua_State* L) {
   std::vector<Use> uses = g.at(from.node).uses(from.port);
   for (const Use& u : uses)
     if (u.node != to.node) g.set_input(u.node, u.port, to);
+  // A model input's names are how users feed it: they stay on the input.
+  if (g.at(from.node).op() == "opset1.Parameter") return 0;
   auto& from_names = g.at(from.node).outputs[from.port].names;
   auto& to_names = g.at(to.node).outputs[to.port].names;
   to_names.insert(to_names.end(), from_names.begin(), from_names.end());
@@ -243,6 +256,7 @@ void install_lua_graph_api(LuaSandbox& sandbox, LuaRegistrations* sink) {
       {"nodes", lua_guarded<graph_nodes>},     {"node", lua_guarded<graph_node>},
       {"inputs", lua_guarded<graph_inputs>},   {"outputs", lua_guarded<graph_outputs>},
       {"replace", lua_guarded<graph_replace>}, {"remove", lua_guarded<graph_remove>},
+      {"option", lua_guarded<graph_option>},
       {nullptr, nullptr}};
   luaL_newmetatable(L, kGraphMeta);
   lua_newtable(L);

@@ -1,5 +1,6 @@
 #include "engine/pipeline/convert.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -9,8 +10,10 @@
 #include "engine/graph/error.h"
 #include "engine/ir/ir_writer.h"
 #include "engine/ops/op_registry.h"
-#include "engine/pipeline/input_shapes.h"
+#include "engine/passes/fp16_compression.h"
+#include "engine/pipeline/model_boundary.h"
 #include "engine/pipeline/optimize.h"
+#include "engine/pipeline/preprocess.h"
 #include "engine/pipeline/verify.h"
 #include "engine/ops/custom_ops.h"
 #include "engine/rules/lua_pass.h"
@@ -55,6 +58,9 @@ void check_fully_translated(const Graph& g, const CustomOpRegistry& custom) {
 
 }  // namespace
 
+// Stages reported through ConvertOptions::on_stage: read, translate, three phases, fp16, write.
+constexpr int kConvertStages = 7;
+
 ConvertSummary convert_model(const ConvertOptions& options) {
   check(!options.input_model.empty(), "no model given: use --input_model FILE");
   std::string model_name = options.model_name.empty() ? fs::path(options.input_model).stem().string()
@@ -69,18 +75,54 @@ ConvertSummary convert_model(const ConvertOptions& options) {
   if (!options.transformations_config.empty())
     config = load_mo_config(resolve_mo_config_path(options.transformations_config, RuleSet::builtin_configs_folder()));
 
+  const ModelEditOptions& edits = options.edits;
+  int stage_index = 0;
+  auto stage = [&](const char* name) {
+    if (options.on_stage) options.on_stage(name, stage_index, kConvertStages);
+    ++stage_index;
+  };
+  stage("reading the model");
   std::unique_ptr<Graph> graph = read_model(options.input_model);
-  apply_input_shapes(*graph, options.input_names, options.input_shapes);
+  std::vector<std::string> warnings;
+  apply_output_cut(*graph, edits.outputs);
+  // A new input at a cut takes the type and shape its tensor has in the translated, uncut model.
+  std::unique_ptr<Graph> probe_graph;
+  TensorProbe probe = [&](const std::string& tensor) -> std::optional<OutputInfo> {
+    if (!probe_graph) {
+      probe_graph = read_model(options.input_model);
+      try {
+        translate_graph(*probe_graph, rules);
+      } catch (const Error&) {
+        // Part of the model cannot be translated (maybe the part being cut away): tensors that
+        // did get a type keep it, the others are reported as unknown.
+      }
+    }
+    for (NodeId id = 0; id < probe_graph->id_limit(); ++id)
+      if (const Node* n = probe_graph->node(id); n && n->op() != "opset1.Result")
+        for (const OutputInfo& out : n->outputs)
+          if (std::find(out.names.begin(), out.names.end(), tensor) != out.names.end()) return out;
+    return std::nullopt;
+  };
+  for (std::string& w : apply_input_edits(*graph, edits, probe)) warnings.push_back(std::move(w));
   if (!options.transformations_config_update.empty())
     update_mo_config_file(*graph, options.transformations_config_update);
-  std::vector<std::string> warnings;
-  if (config) warnings = apply_mo_config(*graph, *config, rules.lua(), folders);
+  if (config)
+    for (std::string& w : apply_mo_config(*graph, *config, rules.lua(), folders)) warnings.push_back(std::move(w));
+  // Preprocessing goes in before the optimizations, so they may fold it into the first layers.
+  // Options that rules act on (rules/options/) are read with graph:option(name) in Lua.
+  auto after_translation = [&](Graph& g) {
+    std::vector<std::string> notes = apply_preprocessing(g, edits);
+    if (edits.static_shape) g.meta["option:static_shape"] = true;
+    return notes;
+  };
   // --verify replays the conversion from a freshly read and translated graph, as often as it needs.
   auto translated_again = [&] {
     std::unique_ptr<Graph> g = read_model(options.input_model);
-    apply_input_shapes(*g, options.input_names, options.input_shapes);
+    apply_output_cut(*g, edits.outputs);
+    apply_input_edits(*g, edits, probe);
     if (config) apply_mo_config(*g, *config, rules.lua(), folders);
     translate_graph(*g, rules);
+    after_translation(*g);
     return g;
   };
   // --trace-rules prints every rule application as it happens and a table at the end; --explain
@@ -92,13 +134,21 @@ ConvertSummary convert_model(const ConvertOptions& options) {
     if (!rules.pattern_rules().count(options.explain_rule)) explain_rule(*graph, rules, options.explain_rule, "");
     trace.request_explain(options.explain_rule, options.explain_node);
   }
+  stage("translating");
   translate_traced(*graph, rules, rewrite.trace);
-  optimize_graph(*graph, rules, rewrite);
+  for (std::string& w : after_translation(*graph)) warnings.push_back(std::move(w));
+  optimize_graph(*graph, rules, rewrite, [&](const char* phase) { stage(phase); });
   if (options.trace_rules) trace.write_summary(std::cerr);
   if (trace.explanation()) std::cerr << *trace.explanation();
   check_fully_translated(*graph, rules.custom_ops());
   std::string verify_report;
   if (options.verify) verify_report = verify_rewrites(translated_again, rules, VerifyOptions{});
+  if (edits.compress_to_fp16) {
+    stage("compressing weights to f16");
+    for (std::string& w : compress_weights_to_fp16(*graph).warnings) warnings.push_back(std::move(w));
+  }
+
+  apply_output_layouts(*graph, edits);
 
   IrWriteOptions write;
   write.model_name = model_name;
@@ -111,6 +161,7 @@ ConvertSummary convert_model(const ConvertOptions& options) {
     if (fs::exists(out, ec) && fs::equivalent(out, options.input_model, ec))
       throw Error(out.string() + ": refusing to overwrite the input model");
   }
+  stage("writing the IR");
   write_ir(*graph, options.output_dir, write);
   return ConvertSummary{(dir / (model_name + ".xml")).string(), (dir / (model_name + ".bin")).string(),
                         graph->node_count(), std::move(warnings),

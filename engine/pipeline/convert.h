@@ -1,11 +1,13 @@
 #pragma once
 // One conversion from a model file to IR: read with the frontend for the file's format, apply the
 // user's input shapes, translate (front phase), optimize (middle phase), write the IR.
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "engine/graph/shape.h"
+#include "engine/pipeline/model_options.h"
 
 namespace remo {
 
@@ -14,8 +16,10 @@ struct ConvertOptions {
   std::string output_dir = ".";
   std::string model_name;               // default: the model file's stem
   std::vector<std::string> extensions;  // rule folders searched after the built-in one
-  std::vector<std::string> input_names; // --input: which inputs the shapes apply to
-  std::vector<PartialShape> input_shapes;
+  // --input, --input_shape, --batch, --output, layouts, mean/scale, --static_shape, fp16.
+  ModelEditOptions edits;
+  // Called as each stage of the conversion starts (--progress, --log_level INFO).
+  std::function<void(const std::string& stage, int index, int count)> on_stage;
   // mo transformations config applied to the framework graph before translation, and a config
   // to rewrite in place with the boundaries found (--tensorflow_custom_operations_config_update).
   std::string transformations_config;

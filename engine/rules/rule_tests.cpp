@@ -128,6 +128,24 @@ struct Built {
   bool has_framework_ops = false;
 };
 
+
+// An option's value: a boolean, a number, a string, or a list of numbers or of strings.
+AttrValue option_value(const At& a) {
+  const Json& j = a.j;
+  if (j.is_boolean()) return j.get<bool>();
+  if (j.is_number_integer()) return j.get<int64_t>();
+  if (j.is_number()) return j.get<double>();
+  if (j.is_string()) return j.get<std::string>();
+  if (j.is_array() && !j.empty() && j[0].is_string()) {
+    std::vector<std::string> out;
+    for (size_t i = 0; i < j.size(); ++i) out.push_back(a[i].str());
+    return out;
+  }
+  std::vector<double> out;
+  for (size_t i = 0; i < a.list().size(); ++i) out.push_back(a[i].want(j[i].is_number(), "a number").get<double>());
+  return out;
+}
+
 Built build_graph(const At& t, RuleSet& rules) {
   Built b;
   Graph& g = *b.graph;
@@ -214,6 +232,11 @@ Built build_graph(const At& t, RuleSet& rules) {
     At o = t["opset"];
     for (const auto& [domain, version] : o.object().items())
       g.meta["opset:" + domain] = o[domain].want(version.is_number_integer(), "an integer").get<int64_t>();
+  }
+  // Conversion options that rules read with graph:option(name).
+  if (t.has("options")) {
+    At o = t["options"];
+    for (const auto& [key, value] : o.object().items()) g.meta["option:" + key] = option_value(o[key]);
   }
   return b;
 }

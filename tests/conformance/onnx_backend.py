@@ -49,7 +49,7 @@ def run_case(remo: str, case: Path, core: ov.Core, work: Path) -> str | None:
     """None when the test passes, else the reason."""
     out = work / case.name
     proc = subprocess.run([remo, "--input_model", str(case / "model.onnx"), "--output_dir", str(out),
-                           "--model_name", "model"], capture_output=True, text=True, timeout=120)
+                           "--model_name", "model", "--compress_to_fp16=False"], capture_output=True, text=True, timeout=120)
     if proc.returncode != 0:
         return "conversion: " + (proc.stderr.strip().splitlines() or ["?"])[0]
     try:
