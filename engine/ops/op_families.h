@@ -25,5 +25,6 @@ void register_pad_ops(OpRegistry& registry);            // Pad-1/12
 void register_interpolate_ops(OpRegistry& registry);    // Interpolate-4/11
 void register_convert_ops(OpRegistry& registry);        // Convert
 void register_range_ops(OpRegistry& registry);          // Range-4
+void register_detection_ops(OpRegistry& registry);      // NonMaxSuppression-9, ROIAlign-9
 
 }  // namespace remo

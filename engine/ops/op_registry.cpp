@@ -32,6 +32,7 @@ const OpRegistry& OpRegistry::instance() {
     register_interpolate_ops(r);
     register_convert_ops(r);
     register_range_ops(r);
+    register_detection_ops(r);
     std::sort(r.ops_.begin(), r.ops_.end(),
               [](const OpDef& a, const OpDef& b) { return a.name < b.name; });
     return r;
