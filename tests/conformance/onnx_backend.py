@@ -9,8 +9,9 @@ usage: onnx_backend.py REMO [GLOB ...] [--ovc] [--doc FILE] [--floor FILE] [--jo
   --ovc         also convert every test with openvino.convert_model, in the same run
   --doc FILE    write the results table (both converters; implies --ovc) as Markdown to FILE;
                 `onnx_backend.py build/remo --doc docs/onnx-support.md` regenerates the docs page
-  --floor FILE  exit 1 if remo passes fewer tests than the count recorded in FILE (a page
-                written by --doc): the regression check of scripts/test.sh
+  --floor FILE  exit 1 if remo passes fewer tests than the count recorded in FILE (a file
+                holding just that number, or a page written by --doc): the regression check
+                of scripts/test.sh, which reads tests/conformance/onnx_node_tests.floor
   --jobs N      worker processes (default 2)
   --rerun-ovc   run ovc on every test even when its results are cached. ovc's results depend
                 only on OpenVINO, the onnx version and this harness's judging code
@@ -207,7 +208,11 @@ def save_ovc_cache(path: Path, results: dict) -> None:
 
 
 def recorded_floor(path: Path) -> int:
-    m = re.search(onnx_backend_report.FLOOR_PATTERN, path.read_text())
+    """The count in a file holding just a number, or on a page written by --doc."""
+    text = path.read_text()
+    if re.fullmatch(r"\s*\d+\s*", text):
+        return int(text)
+    m = re.search(onnx_backend_report.FLOOR_PATTERN, text)
     if not m:
         raise SystemExit(f"{path}: no line matching '{onnx_backend_report.FLOOR_PATTERN}' to take the floor from")
     return int(m.group(1))
