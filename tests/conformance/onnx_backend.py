@@ -241,12 +241,19 @@ def main() -> int:
     started = time.monotonic()
     cases = load_cases(args.patterns or ["*"])
 
+    cache = ovc_cache_path(Path(make_onnx_node_tests.cache_dir()))
+    known = load_ovc_cache(cache) if "ovc" in converters and not args.rerun_ovc else {}
+    fresh_ovc: dict = {}
+
     def on_result(case, conv, status, reason):
         if status != "pass" and not args.quiet:
             print(f"FAIL {conv} {case['name']}: [{status}] {reason}", flush=True)
+        if conv == "ovc" and (case["name"], conv) not in known:
+            # Saved as they come, so that an interrupted run still spares the next one the work.
+            fresh_ovc[(case["name"], conv)] = (status, reason)
+            if len(fresh_ovc) % 100 == 0:
+                save_ovc_cache(cache, fresh_ovc)
 
-    cache = ovc_cache_path(Path(make_onnx_node_tests.cache_dir()))
-    known = load_ovc_cache(cache) if "ovc" in converters and not args.rerun_ovc else {}
     results = run_all(cases, converters, remo, args.jobs, args.timeout, on_result, known)
     if "ovc" in converters:
         save_ovc_cache(cache, results)
