@@ -27,9 +27,9 @@ counts() { # the last "N passed, M failed" line a stage printed, as "N M"
   sed -nE 's/^([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$log/$1" 2>/dev/null | tail -n 1
 }
 
-summary() { # sums whatever the conformance and behaviour stages got to count
+summary() { # sums whatever the conformance, behaviour and dynamic-shapes stages got to count
   local p=0 f=0 n m ran=
-  for s in conformance behaviour options; do
+  for s in conformance behaviour options dynamic-shapes; do
     read -r n m <<<"$(counts "$s")" || true
     [[ -n ${n:-} ]] && ran=1
     p=$((p + ${n:-0})) f=$((f + ${m:-0}))
@@ -47,6 +47,9 @@ stage models-cnn /usr/bin/python3 tests/conformance/make_cnn_models.py
 stage conformance "$PY" tests/conformance/run_conformance.py build/remo
 stage behaviour "$PY" tests/conformance/test_cli_behaviour.py build/remo
 stage options "$PY" tests/conformance/test_options.py build/remo
+stage dynamic-shapes "$PY" tests/conformance/test_dynamic_shapes.py build/remo
+# The ONNX backend node tests through remo alone; fails if fewer pass than the recorded floor.
+stage onnx-node-tests "$PY" tests/conformance/onnx_backend.py build/remo --quiet --floor tests/conformance/onnx_node_tests.floor
 
 # The same suites once more with AddressSanitizer and UndefinedBehaviorSanitizer: memory errors
 # and undefined behaviour fail the run even when the results happen to be right.

@@ -41,5 +41,6 @@ void register_sampling_ops(OpRegistry& registry);       // GridSample-9, Col2Im-
 void register_signal_ops(OpRegistry& registry);         // DFT, IDFT, RDFT, IRDFT, STFT
 void register_deformable_ops(OpRegistry& registry);     // DeformableConvolution-8
 void register_roi_pooling_ops(OpRegistry& registry);    // ROIPooling-2
+void register_detection_ops(OpRegistry& registry);      // NonMaxSuppression-9, ROIAlign-9
 
 }  // namespace remo
