@@ -20,18 +20,37 @@
 #include "engine/rules/rule_set.h"
 #include "engine/rules/translate.h"
 #include "frontends/onnx/onnx_reader.h"
+#include "frontends/tensorflow/tf_reader.h"
 
 namespace remo {
 namespace fs = std::filesystem;
 
 namespace {
 
-std::unique_ptr<Graph> read_model(const std::string& path) {
+// Reads the model with the frontend of its framework (--framework, else the extension) and
+// applies the user's input shapes.
+std::unique_ptr<Graph> read_model(const ConvertOptions& options) {
+  const std::string& path = options.input_model;
   std::error_code ec;
   if (!fs::exists(path, ec)) throw Error(path + ": no such file");
   std::string ext = fs::path(path).extension().string();
-  if (ext == ".onnx") return read_onnx_model(path);
-  throw Error(path + ": unknown model format '" + ext + "' (supported: .onnx)");
+  std::string framework = options.framework;
+  if (framework.empty()) {
+    if (ext == ".onnx") framework = "onnx";
+    else if (ext == ".pb" || ext == ".pbtxt" || options.input_model_is_text) framework = "tf";
+    else throw Error(path + ": unknown model format '" + ext + "' (supported: .onnx, .pb, .pbtxt; or give --framework)");
+  }
+  if (framework == "tf") {
+    TfReadOptions tf;
+    tf.text = options.input_model_is_text || ext == ".pbtxt";
+    tf.nhwc_to_nchw = !options.disable_nhwc_to_nchw;
+    tf.input_names = options.input_names;
+    tf.input_shapes = options.input_shapes;
+    return read_tf_model(path, tf);
+  }
+  std::unique_ptr<Graph> graph = read_onnx_model(path);
+  apply_input_shapes(*graph, options.input_names, options.input_shapes);
+  return graph;
 }
 
 // translate_graph, with a count per framework op (and the total time) in the trace when given.
@@ -69,16 +88,14 @@ ConvertSummary convert_model(const ConvertOptions& options) {
   if (!options.transformations_config.empty())
     config = load_mo_config(resolve_mo_config_path(options.transformations_config, RuleSet::builtin_configs_folder()));
 
-  std::unique_ptr<Graph> graph = read_model(options.input_model);
-  apply_input_shapes(*graph, options.input_names, options.input_shapes);
+  std::unique_ptr<Graph> graph = read_model(options);
   if (!options.transformations_config_update.empty())
     update_mo_config_file(*graph, options.transformations_config_update);
   std::vector<std::string> warnings;
   if (config) warnings = apply_mo_config(*graph, *config, rules.lua(), folders);
   // --verify replays the conversion from a freshly read and translated graph, as often as it needs.
   auto translated_again = [&] {
-    std::unique_ptr<Graph> g = read_model(options.input_model);
-    apply_input_shapes(*g, options.input_names, options.input_shapes);
+    std::unique_ptr<Graph> g = read_model(options);
     if (config) apply_mo_config(*g, *config, rules.lua(), folders);
     translate_graph(*g, rules);
     return g;
