@@ -53,5 +53,5 @@ end
 remo.translate("tf.MaxPool", function(node) return pool(node, "opset1.MaxPool", {}) end)
 remo.translate("tf.MaxPool3D", function(node) return pool(node, "opset1.MaxPool", {}) end)
 -- SAME average pooling divides by the number of real (not padded) elements.
-remo.translate("tf.AvgPool", function(node) return pool(node, "opset1.AvgPool", {exclude_pad = true}) end)
-remo.translate("tf.AvgPool3D", function(node) return pool(node, "opset1.AvgPool", {exclude_pad = true}) end)
+remo.translate("tf.AvgPool", function(node) return pool(node, "opset1.AvgPool", {["exclude-pad"] = true}) end)
+remo.translate("tf.AvgPool3D", function(node) return pool(node, "opset1.AvgPool", {["exclude-pad"] = true}) end)
