@@ -1,0 +1,217 @@
+-- Moves Transposes towards the outputs, through the ops that do not care about the order of
+-- dimensions, so that pairs meet and cancel. A layout-changing frontend (TensorFlow's NHWC graphs
+-- converted to NCHW) wraps every channels-last op in Transposes; once those are sunk through the
+-- activations, bias additions and batch-norm arithmetic between two convolutions, each one meets
+-- the next convolution's inverse Transpose and both disappear.
+--
+-- A Transpose T (constant order) is moved only when every consumer of it can take it:
+-- - an elementwise unary op u:            u(T(x))       -> T(u(x))
+-- - an elementwise binary op b whose other input is T'(y) with the same order, or a constant c
+--   (numpy broadcasting):                  b(T(x), T(y)) -> T(b(x, y)); b(T(x), c) -> T(b(x, c'))
+--   where c' is c brought to full rank and transposed back (folded into a constant)
+-- - another Transpose:                     T2(T(x))      -> one Transpose, or x when the orders cancel
+-- - a Pad with constant pads:            Pad(T(x), p)  -> T(Pad(x, p in x's order))
+-- - a reduction with constant axes:        r(T(x), axes) -> r(x, order[axes]), then the order of
+--   the dims that are left (nothing when those keep their relative order).
+-- Moving T past all of them means T itself dies, so the count of Transposes never grows.
+
+-- Unary elementwise ops and the attributes they carry.
+local UNARY = {
+  ["opset1.Relu"] = {}, ["opset1.Sigmoid"] = {}, ["opset1.Tanh"] = {}, ["opset1.Sqrt"] = {},
+  ["opset1.Exp"] = {}, ["opset1.Log"] = {}, ["opset1.Abs"] = {}, ["opset1.Negative"] = {},
+  ["opset1.Floor"] = {}, ["opset1.Ceiling"] = {}, ["opset1.Erf"] = {},
+  ["opset1.Clamp"] = {"min", "max"}, ["opset1.Elu"] = {"alpha"}, ["opset1.Convert"] = {"destination_type"},
+  ["opset4.HSwish"] = {}, ["opset5.HSigmoid"] = {}, ["opset4.Mish"] = {}, ["opset4.SoftPlus"] = {},
+  ["opset7.Gelu"] = {"approximation_mode"},
+}
+local BINARY = {
+  ["opset1.Add"] = true, ["opset1.Subtract"] = true, ["opset1.Multiply"] = true, ["opset1.Divide"] = true,
+  ["opset1.Maximum"] = true, ["opset1.Minimum"] = true, ["opset1.Power"] = true,
+}
+local REDUCE = {
+  ["opset1.ReduceMean"] = true, ["opset1.ReduceSum"] = true, ["opset1.ReduceMax"] = true,
+  ["opset1.ReduceMin"] = true, ["opset1.ReduceProd"] = true,
+}
+
+local function const_order(t)
+  local order = t:input(2)
+  if order:op() ~= "opset1.Constant" then return nil end
+  return order:value()
+end
+
+local function same(a, b)
+  if #a ~= #b then return false end
+  for i = 1, #a do if a[i] ~= b[i] then return false end end
+  return true
+end
+
+local function inverse(order)
+  local inv = {}
+  for i = 1, #order do inv[order[i] + 1] = i - 1 end
+  return inv
+end
+
+local function transpose(x, order)
+  return remo.op("opset1.Transpose", {x, remo.const(order, "i64")})
+end
+
+-- Constant `c` seen with shape `full` and transposed by `perm`, as a new Constant, so the pattern
+-- rules of this phase (weight folding) see a constant; a large one is left to constant folding.
+local function transposed_constant(c, full, perm)
+  local values = #full <= 8 and c:value() or nil
+  if values == nil or c:type() == "boolean" then
+    local reshaped = remo.op("opset1.Reshape", {c, remo.const(full, "i64")}, {special_zero = false})
+    return transpose(reshaped, perm)
+  end
+  local n = #full
+  local in_strides, out_shape = {}, {}
+  local stride = 1
+  for i = n, 1, -1 do in_strides[i] = stride; stride = stride * full[i] end
+  for j = 1, n do out_shape[j] = full[perm[j] + 1] end
+  local out, index = {}, {}
+  for j = 1, n do index[j] = 0 end
+  for k = 1, #values do
+    local offset = 0
+    for j = 1, n do offset = offset + index[j] * in_strides[perm[j] + 1] end
+    out[k] = values[offset + 1]
+    for j = n, 1, -1 do  -- next index of the output, last dimension fastest
+      index[j] = index[j] + 1
+      if index[j] < out_shape[j] then break end
+      index[j] = 0
+    end
+  end
+  return remo.const(out, c:type(), out_shape)
+end
+
+-- The replacement of consumer `c` (reading T(x) at `port`) with T moved past it, or nil when c
+-- cannot take it. `build` is false to only ask whether it could.
+local function sink_into(c, port, x, order, build)
+  local op = c.op
+  if UNARY[op] then
+    if port ~= 1 then return nil end
+    if not build then return true end
+    local attrs = {}
+    for _, name in ipairs(UNARY[op]) do attrs[name] = c:attr(name) end
+    return transpose(remo.op(op, {x}, attrs), order)
+  end
+  if BINARY[op] then
+    if c:attr("auto_broadcast", "numpy") ~= "numpy" then return nil end
+    local other = c:input(3 - port)
+    local other_x
+    local producer = other:node()
+    if producer.op == "opset1.Transpose" then
+      local o = const_order(producer)
+      if o and same(o, order) then other_x = producer:input(1) end
+    end
+    if other_x == nil and producer.op == "opset1.Constant" then
+      local shape = other:shape()
+      if shape == nil or #shape > #order then return nil end
+      if not build then return true end
+      local full = {}
+      for i = 1, #order - #shape do full[i] = 1 end
+      for i = 1, #shape do full[#full + 1] = shape[i] end
+      other_x = transposed_constant(other, full, inverse(order))
+    end
+    if other_x == nil then return nil end
+    if not build then return true end
+    local inputs = port == 1 and {x, other_x} or {other_x, x}
+    return transpose(remo.op(op, inputs), order)
+  end
+  if op == "opset1.Transpose" then
+    local outer = const_order(c)
+    if outer == nil or #outer ~= #order then return nil end
+    if not build then return true end
+    local composed, identity = {}, true
+    for j = 1, #outer do
+      composed[j] = order[outer[j] + 1]
+      if composed[j] ~= j - 1 then identity = false end
+    end
+    if identity then return x end
+    return transpose(x, composed)
+  end
+  if op == "opset1.Pad" then
+    -- Constant pads, given in T's output order, are permuted into x's.
+    if port ~= 1 or c:input(2):op() ~= "opset1.Constant" or c:input(3):op() ~= "opset1.Constant" then return nil end
+    if not build then return true end
+    local b, e = c:input(2):value(), c:input(3):value()
+    if #b ~= #order or #e ~= #order then return nil end
+    local nb, ne = {}, {}
+    for k = 1, #order do nb[order[k] + 1] = b[k]; ne[order[k] + 1] = e[k] end
+    local inputs = {x, remo.const(nb, c:input(2):type()), remo.const(ne, c:input(3):type())}
+    if c:input(4) ~= nil then inputs[4] = c:input(4) end
+    return transpose(remo.op("opset1.Pad", inputs, {pad_mode = c:attr("pad_mode")}), order)
+  end
+  if REDUCE[op] then
+    if port ~= 1 or c:input(2):op() ~= "opset1.Constant" then return nil end
+    if not build then return true end
+    local reduced, axes = {}, {}
+    for _, a in ipairs(c:input(2):value()) do
+      if a < 0 then a = a + #order end
+      reduced[a] = true
+      axes[#axes + 1] = order[a + 1]
+    end
+    local keep = c:attr("keep_dims")
+    local y = remo.op(op, {x, remo.const(axes, "i64")}, {keep_dims = keep})
+    if keep then return transpose(y, order) end
+    -- The dims left, in T's output order, named by their position in x.
+    local left = {}
+    for k = 0, #order - 1 do if not reduced[k] then left[#left + 1] = order[k + 1] end end
+    local sorted = {table.unpack(left)}
+    table.sort(sorted)
+    local rank_of, perm, identity = {}, {}, true
+    for i, d in ipairs(sorted) do rank_of[d] = i - 1 end
+    for j, d in ipairs(left) do
+      perm[j] = rank_of[d]
+      if perm[j] ~= j - 1 then identity = false end
+    end
+    if identity or #perm == 0 then return y end
+    return transpose(y, perm)
+  end
+  return nil
+end
+
+-- A Constant, or a Reshape of one (as the binary case makes): folded at the end of the phase, so
+-- moving its Transpose gains nothing and could move it back and forth with another.
+local function is_constant(v)
+  local op = v:op()
+  if op == "opset1.Constant" then return true end
+  return op == "opset1.Reshape" and v:node():input(1):op() == "opset1.Constant"
+end
+
+-- Moves one Transpose past all its consumers; returns whether it did.
+local function sink(graph, t)
+  local order = const_order(t)
+  if order == nil or is_constant(t:input(1)) then return false end
+  local consumers = t:consumers(1)
+  if #consumers == 0 then return false end
+  for _, use in ipairs(consumers) do
+    if not sink_into(use.node, use.port, t:input(1), order, false) then return false end
+  end
+  -- A binary op reading T at both ports is replaced once, through its first port.
+  local names, port = {}, {}
+  for _, use in ipairs(consumers) do
+    local name = use.node.name
+    if port[name] == nil then names[#names + 1] = name; port[name] = use.port end
+  end
+  local x = t:input(1)
+  for _, name in ipairs(names) do
+    local c = graph:node(name)
+    graph:replace(c:output(1), sink_into(c, port[name], x, order, true))
+    graph:remove(c)
+  end
+  graph:remove(t)
+  return true
+end
+
+remo.pass("transpose_sinking", "middle", function(graph)
+  for _ = 1, 1000 do
+    local moved = false
+    local names = {}
+    for _, t in ipairs(graph:nodes("opset1.Transpose")) do names[#names + 1] = t.name end
+    for _, name in ipairs(names) do
+      local t = graph:node(name)  -- nil once removed (moved, or the consumer of one that moved)
+      if t ~= nil and t.op == "opset1.Transpose" and sink(graph, t) then moved = true end
+    end
+    if not moved then return end
+  end
+end)
