@@ -197,7 +197,17 @@ local function sink(graph, t)
   for _, name in ipairs(names) do
     local c = graph:node(name)
     graph:replace(c:output(1), sink_into(c, port[name], x, order, true))
+    -- The other Transpose a binary op read may be left unused too.
+    local others = {}
+    for i = 1, c:input_count() do
+      local v = c:input(i)
+      if v ~= nil and v:op() == "opset1.Transpose" and v:node().name ~= t.name then others[#others + 1] = v:node().name end
+    end
     graph:remove(c)
+    for _, other in ipairs(others) do
+      local o = graph:node(other)
+      if o ~= nil and #o:consumers(1) == 0 then graph:remove(o) end
+    end
   end
   graph:remove(t)
   return true
