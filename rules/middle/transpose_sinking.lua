@@ -92,7 +92,7 @@ local function sink_into(c, port, x, order, build)
     if not build then return true end
     local attrs = {}
     for _, name in ipairs(UNARY[op]) do attrs[name] = c:attr(name) end
-    return transpose(remo.op(op, {x}, attrs), order)
+    return transpose(remo.op(op, {x}, attrs, {fused_from = {c}}), order)
   end
   if BINARY[op] then
     if c:attr("auto_broadcast", "numpy") ~= "numpy" then return nil end
@@ -115,7 +115,7 @@ local function sink_into(c, port, x, order, build)
     if other_x == nil then return nil end
     if not build then return true end
     local inputs = port == 1 and {x, other_x} or {other_x, x}
-    return transpose(remo.op(op, inputs), order)
+    return transpose(remo.op(op, inputs, {}, {fused_from = {c}}), order)
   end
   if op == "opset1.Transpose" then
     local outer = const_order(c)
@@ -139,7 +139,7 @@ local function sink_into(c, port, x, order, build)
     for k = 1, #order do nb[order[k] + 1] = b[k]; ne[order[k] + 1] = e[k] end
     local inputs = {x, remo.const(nb, c:input(2):type()), remo.const(ne, c:input(3):type())}
     if c:input(4) ~= nil then inputs[4] = c:input(4) end
-    return transpose(remo.op("opset1.Pad", inputs, {pad_mode = c:attr("pad_mode")}), order)
+    return transpose(remo.op("opset1.Pad", inputs, {pad_mode = c:attr("pad_mode")}, {fused_from = {c}}), order)
   end
   if REDUCE[op] then
     if port ~= 1 or c:input(2):op() ~= "opset1.Constant" then return nil end
@@ -151,7 +151,7 @@ local function sink_into(c, port, x, order, build)
       axes[#axes + 1] = order[a + 1]
     end
     local keep = c:attr("keep_dims")
-    local y = remo.op(op, {x, remo.const(axes, "i64")}, {keep_dims = keep})
+    local y = remo.op(op, {x, remo.const(axes, "i64")}, {keep_dims = keep}, {fused_from = {c}})
     if keep then return transpose(y, order) end
     -- The dims left, in T's output order, named by their position in x.
     local left = {}
