@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "engine/cli/options.h"
 #include "engine/graph/error.h"
 #include "engine/pipeline/convert.h"
 #include "tests/unit/test_support.h"
@@ -118,6 +119,17 @@ TEST(TfConvert, AnOpThatNeedsARankAsksForAnInputShape) {
   o.input_shapes = {PartialShape({1, 4, 4, 2})};
   convert_model(o);
   EXPECT_TRUE(fs::exists(dir.path() / "out" / "noshape.xml"));
+}
+
+TEST(TfConvert, CommandLineFlagsReachTheOptions) {
+  CliRequest req = parse_command_line({"--input_model", "g.txt", "--framework", "tensorflow",
+                                       "--input_model_is_text", "--disable_nhwc_to_nchw"});
+  EXPECT_EQ(req.convert.framework, "tf");
+  EXPECT_TRUE(req.convert.input_model_is_text);
+  EXPECT_TRUE(req.convert.disable_nhwc_to_nchw);
+  EXPECT_EQ(parse_command_line({"-m", "g.pb"}).convert.framework, "");
+  EXPECT_THROW(parse_command_line({"-m", "g.pb", "--framework", "caffe"}), Error);
+  EXPECT_THROW(parse_command_line({"-m", "g.pb", "--input_model_is_text=1"}), Error);
 }
 
 }  // namespace
