@@ -87,7 +87,8 @@ function util.activation(name, x, node)
   if name == "Sigmoid" then return remo.op("opset1.Sigmoid", {x}) end
   if name == "Tanh" then return remo.op("opset1.Tanh", {x}) end
   if name == "LeakyRelu" then
-    local alpha = node:attr("leakyrelu_alpha", 0.2)
+    -- tf.LeakyRelu calls it alpha; the fused ops (_FusedConv2D...) leakyrelu_alpha.
+    local alpha = node:has_attr("leakyrelu_alpha") and node:attr("leakyrelu_alpha") or node:attr("alpha", 0.2)
     return remo.op("opset1.PRelu", {x, remo.const({alpha}, x:type())})
   end
   error("fused activation '" .. name .. "' is not supported")

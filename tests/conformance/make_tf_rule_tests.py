@@ -109,6 +109,14 @@ def main():
         tests.append(case(op, op, [("x", a)], {},
                           lambda t, fn=fn, op=op: fn(logits=t) if op == "Softmax" else fn(features=t) if op != "Sigmoid"
                           and op != "Tanh" else fn(x=t)))
+    tests.append(case("LeakyRelu alpha 0.3", "LeakyRelu", [("x", arr([2, 5]))], {"alpha": 0.3},
+                      lambda t: tf.raw_ops.LeakyRelu(features=t, alpha=0.3)))
+    tests.append(case("_FusedConv2D BiasAdd, LeakyRelu", "_FusedConv2D",
+                      [("x", arr([1, 3, 3, 2])), ("w", arr([2, 2, 2, 2])), ("b", arr([2]))],
+                      {"strides": [1, 1, 1, 1], "padding": "SAME", "fused_ops": ["BiasAdd", "LeakyRelu"],
+                       "num_args": 1, "leakyrelu_alpha": 0.1},
+                      lambda u, w, b: tf.nn.leaky_relu(tf.nn.bias_add(tf.nn.conv2d(u, w, 1, "SAME"), b), 0.1),
+                      consts=("w", "b")))
     a, b = arr([2, 3]), arr([3, 4])
     tests.append(case("MatMul", "MatMul", [("a", a), ("b", b)], {},
                       lambda p, q: tf.raw_ops.MatMul(a=p, b=q)))
