@@ -4,16 +4,19 @@
 -- activations, bias additions and batch-norm arithmetic between two convolutions, each one meets
 -- the next convolution's inverse Transpose and both disappear.
 --
--- A Transpose T (constant order) is moved only when every consumer of it can take it:
+-- A Transpose T (constant order) is moved past each consumer that can take it:
 -- - an elementwise unary op u:            u(T(x))       -> T(u(x))
--- - an elementwise binary op b whose other input is T'(y) with the same order, or a constant c
+-- - an elementwise binary op b whose other input is T'(y) with the same order, u(T(x)) for a unary
+--   u (x * sigmoid(x)), or a constant c
 --   (numpy broadcasting):                  b(T(x), T(y)) -> T(b(x, y)); b(T(x), c) -> T(b(x, c'))
 --   where c' is c brought to full rank and transposed back (folded into a constant)
 -- - another Transpose:                     T2(T(x))      -> one Transpose, or x when the orders cancel
+-- - a Concat all of whose inputs carry the same Transpose: T(Concat(x1, x2...)) on the renamed axis
 -- - a Pad with constant pads:            Pad(T(x), p)  -> T(Pad(x, p in x's order))
 -- - a reduction with constant axes:        r(T(x), axes) -> r(x, order[axes]), then the order of
 --   the dims that are left (nothing when those keep their relative order).
--- Moving T past all of them means T itself dies, so the count of Transposes never grows.
+-- Moving T past all of them means T itself dies. A binary consumer that cannot take T yet does not
+-- hold the others back: T stays for it, and usually follows once its other input carries T too.
 
 -- Unary elementwise ops and the attributes they carry.
 local UNARY = {
@@ -103,6 +106,16 @@ local function sink_into(c, port, x, order, build)
       local o = const_order(producer)
       if o and same(o, order) then other_x = producer:input(1) end
     end
+    -- b(T(x), u(T(x))), as in x * sigmoid(x): u moves along, as its own consumer T would.
+    if other_x == nil and UNARY[producer.op] then
+      local inner = producer:input(1):node()
+      if inner.op == "opset1.Transpose" and inner:input(1) == x and same(const_order(inner) or {}, order) then
+        if not build then return true end
+        local attrs = {}
+        for _, name in ipairs(UNARY[producer.op]) do attrs[name] = producer:attr(name) end
+        other_x = remo.op(producer.op, {x}, attrs, {fused_from = {producer}})
+      end
+    end
     if other_x == nil and producer.op == "opset1.Constant" then
       local shape = other:shape()
       if shape == nil or #shape > #order then return nil end
@@ -128,6 +141,21 @@ local function sink_into(c, port, x, order, build)
     end
     if identity then return x end
     return transpose(x, composed)
+  end
+  if op == "opset1.Concat" then
+    -- Every input must carry the same Transpose; the axis is renamed into x's order.
+    local inputs = {}
+    for i = 1, c:input_count() do
+      local producer = c:input(i):node()
+      if producer.op ~= "opset1.Transpose" then return nil end
+      local o = const_order(producer)
+      if o == nil or not same(o, order) then return nil end
+      inputs[i] = producer:input(1)
+    end
+    if not build then return true end
+    local axis = c:attr("axis")
+    if axis < 0 then axis = axis + #order end
+    return transpose(remo.op(op, inputs, {axis = order[axis + 1]}, {fused_from = {c}}), order)
   end
   if op == "opset1.Pad" then
     -- Constant pads, given in T's output order, are permuted into x's.
@@ -184,15 +212,19 @@ local function sink(graph, t)
   if order == nil or is_constant(t:input(1)) then return false end
   local consumers = t:consumers(1)
   if #consumers == 0 then return false end
-  for _, use in ipairs(consumers) do
-    if not sink_into(use.node, use.port, t:input(1), order, false) then return false end
-  end
-  -- A binary op reading T at both ports is replaced once, through its first port.
+  -- A binary op reading T at both ports is replaced once, through its first port. One whose other
+  -- input is not ready yet (x * sigmoid(beta * x)) may be later, once the other consumers moved:
+  -- T then stays for it meanwhile.
   local names, port = {}, {}
   for _, use in ipairs(consumers) do
     local name = use.node.name
-    if port[name] == nil then names[#names + 1] = name; port[name] = use.port end
+    if sink_into(use.node, use.port, t:input(1), order, false) then
+      if port[name] == nil then names[#names + 1] = name; port[name] = use.port end
+    elseif not BINARY[use.node.op] then
+      return false
+    end
   end
+  if #names == 0 then return false end
   local x = t:input(1)
   for _, name in ipairs(names) do
     local c = graph:node(name)
@@ -209,7 +241,7 @@ local function sink(graph, t)
       if o ~= nil and #o:consumers(1) == 0 then graph:remove(o) end
     end
   end
-  graph:remove(t)
+  if #t:consumers(1) == 0 then graph:remove(t) end
   return true
 end
 
