@@ -245,6 +245,31 @@ local function sink(graph, t)
   return true
 end
 
+-- A Transpose of a Reshape that keeps the order of the dimensions larger than 1 only moves 1s
+-- around, so the two are one Reshape (EfficientNet's squeeze-and-excite: [1,C] reshaped to
+-- [1,1,1,C], then transposed into NCHW [1,C,1,1]). Done once nothing moves any more, so that it
+-- never takes a Transpose that would have cancelled.
+local function fold_into_reshape(graph, t)
+  local order, x = const_order(t), t:input(1)
+  local shape = x:shape()
+  if order == nil or x:op() ~= "opset1.Reshape" or shape == nil or #shape ~= #order then return end
+  local last, out = -1, {}
+  for j, d in ipairs(order) do
+    local size = shape[d + 1]
+    if size < 0 then return end
+    out[j] = size
+    if size ~= 1 then
+      if d < last then return end
+      last = d
+    end
+  end
+  local reshape = remo.op("opset1.Reshape", {x:node():input(1), remo.const(out, "i64")}, {special_zero = false},
+                          {fused_from = {t}})
+  graph:replace(t:output(1), reshape)
+  graph:remove(t)
+  if #x:consumers() == 0 then graph:remove(x:node()) end
+end
+
 remo.pass("transpose_sinking", "middle", function(graph)
   for _ = 1, 1000 do
     local moved = false
@@ -254,6 +279,7 @@ remo.pass("transpose_sinking", "middle", function(graph)
       local t = graph:node(name)  -- nil once removed (moved, or the consumer of one that moved)
       if t ~= nil and t.op == "opset1.Transpose" and sink(graph, t) then moved = true end
     end
-    if not moved then return end
+    if not moved then break end
   end
+  for _, t in ipairs(graph:nodes("opset1.Transpose")) do fold_into_reshape(graph, t) end
 end)
