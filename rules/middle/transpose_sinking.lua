@@ -12,6 +12,7 @@
 --   where c' is c brought to full rank and transposed back (folded into a constant)
 -- - another Transpose:                     T2(T(x))      -> one Transpose, or x when the orders cancel
 -- - a Concat all of whose inputs carry the same Transpose: T(Concat(x1, x2...)) on the renamed axis
+-- - a StridedSlice with constant bounds over every dimension (no new, shrunk or elided axes)
 -- - a Pad with constant pads:            Pad(T(x), p)  -> T(Pad(x, p in x's order))
 -- - a reduction with constant axes:        r(T(x), axes) -> r(x, order[axes]), then the order of
 --   the dims that are left (nothing when those keep their relative order).
@@ -156,6 +157,28 @@ local function sink_into(c, port, x, order, build)
     local axis = c:attr("axis")
     if axis < 0 then axis = axis + #order end
     return transpose(remo.op(op, inputs, {axis = order[axis + 1]}, {fused_from = {c}}), order)
+  end
+  if op == "opset1.StridedSlice" then
+    -- Constant bounds with one entry per dimension and no axis added, removed or elided: each
+    -- entry and mask bit moves to x's dimension.
+    if port ~= 1 then return nil end
+    for i = 2, 4 do
+      local v = c:input(i)
+      if v == nil or v:op() ~= "opset1.Constant" or v:shape() == nil or v:shape()[1] ~= #order then return nil end
+    end
+    for _, mask in ipairs({"new_axis_mask", "shrink_axis_mask", "ellipsis_mask"}) do
+      for _, bit in ipairs(c:attr(mask, {})) do if bit ~= 0 then return nil end end
+    end
+    if not build then return true end
+    local function permuted(list, fill)
+      local out = {}
+      for k = 1, #order do out[order[k] + 1] = list[k] or fill end
+      return out
+    end
+    local inputs = {x}
+    for i = 2, 4 do inputs[i] = remo.const(permuted(c:input(i):value()), c:input(i):type()) end
+    local attrs = {begin_mask = permuted(c:attr("begin_mask", {}), 0), end_mask = permuted(c:attr("end_mask", {}), 0)}
+    return transpose(remo.op(op, inputs, attrs, {fused_from = {c}}), order)
   end
   if op == "opset1.Pad" then
     -- Constant pads, given in T's output order, are permuted into x's.
