@@ -15,21 +15,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from model_cache import ensure_models  # noqa: E402
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-KERAS_MODELS = {"mobilenet_v2": "MobileNetV2", "resnet50": "ResNet50"}
+KERAS_MODELS = {"mobilenet_v2": ("MobileNetV2", 224), "resnet50": ("ResNet50", 224)}
 
 
 def versions():
     return f"tensorflow-cpu {version('tensorflow-cpu')}, keras {version('keras')}, numpy {version('numpy')}"
 
 
-def calibrate_batchnorm(tf, model):
+def calibrate_batchnorm(tf, model, size=224):
     """Fresh BatchNorms have mean 0 / variance 1, and through dozens of layers the activations
     then shrink to nothing, so any converter would "match". One training-mode pass with momentum
     0 sets the moving statistics to a real batch's, as training would."""
     bns = [l for l in model.layers if isinstance(l, tf.keras.layers.BatchNormalization)]
     for layer in bns:
         layer.momentum = 0.0
-    model(tf.random.stateless_normal([8, 224, 224, 3], seed=(1, 2)), training=True)
+    model(tf.random.stateless_normal([8, size, size, 3], seed=(1, 2)), training=True)
 
 
 def freeze(tf, fn, spec):
@@ -65,18 +65,21 @@ def small_ops_model(tf):
     return fn, [1, 16, 16, 4]
 
 
-def build(out_dir: Path):
-    import numpy as np
-    import tensorflow as tf
-
+def keras_cases(tf, models: dict) -> dict:
+    """name -> (function, input shape) for keras.applications classes {name: (class, size)}."""
     cases = {}
-    for name, cls in KERAS_MODELS.items():
+    for name, (cls, size) in models.items():
         tf.keras.utils.set_random_seed(0)
-        model = getattr(tf.keras.applications, cls)(weights=None, input_shape=(224, 224, 3))
-        calibrate_batchnorm(tf, model)
-        cases[name] = ((lambda m: lambda x: m(x, training=False))(model), [1, 224, 224, 3])
-    tf.keras.utils.set_random_seed(0)
-    cases["small_ops"] = small_ops_model(tf)
+        model = getattr(tf.keras.applications, cls)(weights=None, input_shape=(size, size, 3))
+        calibrate_batchnorm(tf, model, size)
+        cases[name] = ((lambda m: lambda x: m(x, training=False))(model), [1, size, size, 3])
+    return cases
+
+
+def save_cases(tf, cases: dict, out_dir: Path):
+    """Writes <name>.pb, <name>.input.npy and TensorFlow's <name>.output.npy for every case."""
+    import numpy as np
+
     for name, (fn, shape) in cases.items():
         graph = freeze(tf, fn, tf.TensorSpec(shape, tf.float32, name="input"))
         (out_dir / f"{name}.pb").write_bytes(graph.SerializeToString())
@@ -85,6 +88,15 @@ def build(out_dir: Path):
         np.save(out_dir / f"{name}.input.npy", x)
         np.save(out_dir / f"{name}.output.npy", y)
         print(f"make_tf_models: wrote {name}.pb ({len(graph.node)} nodes)", file=sys.stderr)
+
+
+def build(out_dir: Path):
+    import tensorflow as tf
+
+    cases = keras_cases(tf, KERAS_MODELS)
+    tf.keras.utils.set_random_seed(0)
+    cases["small_ops"] = small_ops_model(tf)
+    save_cases(tf, cases, out_dir)
 
 
 if __name__ == "__main__":
