@@ -129,7 +129,9 @@ local function sink_into(c, port, x, order, build)
     if other_x == nil then return nil end
     if not build then return true end
     local inputs = port == 1 and {x, other_x} or {other_x, x}
-    return transpose(remo.op(op, inputs, {}, {fused_from = {c}}), order)
+    -- Divide's rounding of integers is its only attribute besides the broadcast rule.
+    local attrs = op == "opset1.Divide" and {m_pythondiv = c:attr("m_pythondiv")} or {}
+    return transpose(remo.op(op, inputs, attrs, {fused_from = {c}}), order)
   end
   if op == "opset1.Transpose" then
     local outer = const_order(c)
