@@ -51,6 +51,9 @@ Attributes placeholder_attrs(const Attributes& attrs) {
   if (type == ElementType::string) throw Error("string inputs are not supported");
   auto shape = attrs.find("shape");
   if (shape == attrs.end()) return {{"element_type", type}, {"dynamic_rank", true}};
+  // A list of ints arrives like a shape; anything else (an int, a string...) is not one.
+  if (!std::holds_alternative<std::vector<int64_t>>(shape->second))
+    throw Error(std::string("attribute 'shape' is not a shape (it holds: ") + attr_kind_name(shape->second) + ")");
   return {{"element_type", type}, {"shape", std::get<std::vector<int64_t>>(shape->second)}};
 }
 

@@ -278,6 +278,10 @@ TEST(TfReader, DanglingAndBadInputsNameTheNode) {
   EXPECT_NE(e.find("node 'w' (tf.Const): attribute 'value': tensor_content has 3 bytes"), std::string::npos) << e;
   e = with([](auto& g) { (*g.mutable_node(1)->mutable_attr())["value"].mutable_tensor()->add_float_val(7); });
   EXPECT_NE(e.find("has 7 values in float_val but its shape needs 6"), std::string::npos) << e;
+  e = with([](auto& g) { (*g.mutable_node(0)->mutable_attr())["shape"].set_i(3); });  // found by fuzzing
+  EXPECT_NE(e.find("node 'x' (tf.Placeholder): attribute 'shape' is not a shape (it holds: int)"), std::string::npos) << e;
+  e = with([](auto& g) { (*g.mutable_node(0)->mutable_attr())["dtype"].set_s("f"); });
+  EXPECT_NE(e.find("node 'x' (tf.Placeholder): has no dtype attribute"), std::string::npos) << e;
   e = with([](auto& g) { (*g.mutable_node(2)->mutable_attr())["p"].set_placeholder("T"); });
   EXPECT_NE(e.find("attribute 'p': is a function placeholder"), std::string::npos) << e;
 }
