@@ -29,7 +29,7 @@ counts() { # the last "N passed, M failed" line a stage printed, as "N M"
 
 summary() { # sums whatever the conformance, behaviour and dynamic-shapes stages got to count
   local p=0 f=0 n m ran=
-  for s in conformance behaviour options dynamic-shapes; do
+  for s in conformance behaviour options dynamic-shapes tf-conformance; do
     read -r n m <<<"$(counts "$s")" || true
     [[ -n ${n:-} ]] && ran=1
     p=$((p + ${n:-0})) f=$((f + ${m:-0}))
@@ -50,6 +50,9 @@ stage options "$PY" tests/conformance/test_options.py build/remo
 stage dynamic-shapes "$PY" tests/conformance/test_dynamic_shapes.py build/remo
 # The ONNX backend node tests through remo alone; fails if fewer pass than the recorded floor.
 stage onnx-node-tests "$PY" tests/conformance/onnx_backend.py build/remo --quiet --floor tests/conformance/onnx_node_tests.floor
+# TensorFlow frozen graphs (Keras MobileNetV2, ResNet50, an op mix) against TensorFlow's outputs;
+# the models are generated once into the cache (make_tf_models.py, ~40 s cold).
+stage tf-conformance "$PY" tests/conformance/run_tf_conformance.py build/remo
 
 # The same suites once more with AddressSanitizer and UndefinedBehaviorSanitizer: memory errors
 # and undefined behaviour fail the run even when the results happen to be right.

@@ -200,7 +200,18 @@ CliRequest parse_command_line(const std::vector<std::string>& args) {
       c.explain_node = value();
     } else if (flag == "--framework") {
       std::string fw = value();
-      if (fw != "onnx") throw Error("--framework " + fw + ": only onnx is supported in this version");
+      if (fw == "tensorflow") fw = "tf";
+      if (fw != "onnx" && fw != "tf") throw Error("--framework " + fw + ": supported are onnx and tf");
+      c.framework = fw;
+      c.recorded_options.emplace_back("framework", fw);
+    } else if (flag == "--input_model_is_text") {
+      if (inline_value) throw Error(flag + " takes no value");
+      c.input_model_is_text = true;
+      c.recorded_options.emplace_back("input_model_is_text", "True");
+    } else if (flag == "--disable_nhwc_to_nchw") {
+      if (inline_value) throw Error(flag + " takes no value");
+      c.disable_nhwc_to_nchw = true;
+      c.recorded_options.emplace_back("disable_nhwc_to_nchw", "True");
     } else {
       throw Error("unknown option '" + args[i] + "' (see remo --help)");
     }
@@ -216,7 +227,7 @@ std::string usage_text() {
 
 Converts a trained model to OpenVINO IR (FILE.xml + FILE.bin).
 
-  --input_model, -m FILE   model to convert (.onnx)
+  --input_model, -m FILE   model to convert (.onnx; TensorFlow frozen graph .pb or .pbtxt)
   --output_dir, -o DIR     where to write the IR (default: current folder)
   --model_name, -n NAME    base name of the .xml/.bin (default: the model file's stem)
   --input INPUTS           comma-separated inputs: NAME, NAME:OUT_PORT or IN_PORT:NAME, each with
@@ -251,7 +262,10 @@ Converts a trained model to OpenVINO IR (FILE.xml + FILE.bin).
   --tensorflow_custom_operations_config_update FILE
                            rewrite FILE's scope entries with the inputs/outputs found in the
                            model (as mo does), then convert
-  --framework NAME         source framework (onnx); taken from the file extension by default
+  --framework NAME         source framework (onnx, tf); taken from the file extension by default
+  --input_model_is_text    the TensorFlow model is a text GraphDef (implied by .pbtxt)
+  --disable_nhwc_to_nchw   keep a TensorFlow model's NHWC inputs (default: rank-4 inputs become
+                           NCHW, docs/tensorflow.md)
   --trace-rules            print every rule application (phase, rule, node) to stderr, then a
                            table of applications, attempts and time per rule
   --explain RULE --at NODE after the phase of pattern rule RULE, print why it does not match at

@@ -23,18 +23,37 @@
 #include "engine/rules/rule_set.h"
 #include "engine/rules/translate.h"
 #include "frontends/onnx/onnx_reader.h"
+#include "frontends/tensorflow/tf_reader.h"
 
 namespace remo {
 namespace fs = std::filesystem;
 
 namespace {
 
-std::unique_ptr<Graph> read_model(const std::string& path) {
+// Reads the model with the frontend of its framework (--framework, else the extension) and
+// applies the user's input shapes.
+std::unique_ptr<Graph> read_model(const ConvertOptions& options) {
+  const std::string& path = options.input_model;
   std::error_code ec;
   if (!fs::exists(path, ec)) throw Error(path + ": no such file");
   std::string ext = fs::path(path).extension().string();
-  if (ext == ".onnx") return read_onnx_model(path);
-  throw Error(path + ": unknown model format '" + ext + "' (supported: .onnx)");
+  std::string framework = options.framework;
+  if (framework.empty()) {
+    if (ext == ".onnx") framework = "onnx";
+    else if (ext == ".pb" || ext == ".pbtxt" || options.input_model_is_text) framework = "tf";
+    else throw Error(path + ": unknown model format '" + ext + "' (supported: .onnx, .pb, .pbtxt; or give --framework)");
+  }
+  if (framework == "tf") {
+    TfReadOptions tf;
+    tf.text = options.input_model_is_text || ext == ".pbtxt";
+    tf.nhwc_to_nchw = !options.disable_nhwc_to_nchw;
+    tf.input_names = options.input_names;
+    tf.input_shapes = options.input_shapes;
+    return read_tf_model(path, tf);
+  }
+  std::unique_ptr<Graph> graph = read_onnx_model(path);
+  apply_input_shapes(*graph, options.input_names, options.input_shapes);
+  return graph;
 }
 
 // translate_graph, with a count per framework op (and the total time) in the trace when given.
@@ -82,14 +101,14 @@ ConvertSummary convert_model(const ConvertOptions& options) {
     ++stage_index;
   };
   stage("reading the model");
-  std::unique_ptr<Graph> graph = read_model(options.input_model);
+  std::unique_ptr<Graph> graph = read_model(options);
   std::vector<std::string> warnings;
   apply_output_cut(*graph, edits.outputs);
   // A new input at a cut takes the type and shape its tensor has in the translated, uncut model.
   std::unique_ptr<Graph> probe_graph;
   TensorProbe probe = [&](const std::string& tensor) -> std::optional<OutputInfo> {
     if (!probe_graph) {
-      probe_graph = read_model(options.input_model);
+      probe_graph = read_model(options);
       try {
         translate_graph(*probe_graph, rules);
       } catch (const Error&) {
@@ -117,7 +136,7 @@ ConvertSummary convert_model(const ConvertOptions& options) {
   };
   // --verify replays the conversion from a freshly read and translated graph, as often as it needs.
   auto translated_again = [&] {
-    std::unique_ptr<Graph> g = read_model(options.input_model);
+    std::unique_ptr<Graph> g = read_model(options);
     apply_output_cut(*g, edits.outputs);
     apply_input_edits(*g, edits, probe);
     if (config) apply_mo_config(*g, *config, rules.lua(), folders);

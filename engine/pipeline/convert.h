@@ -15,6 +15,9 @@ struct ConvertOptions {
   std::string input_model;
   std::string output_dir = ".";
   std::string model_name;               // default: the model file's stem
+  std::string framework;                // --framework: onnx or tf; default: from the extension
+  bool input_model_is_text = false;     // --input_model_is_text: a TensorFlow text GraphDef
+  bool disable_nhwc_to_nchw = false;    // --disable_nhwc_to_nchw: keep TensorFlow's NHWC inputs
   std::vector<std::string> extensions;  // rule folders searched after the built-in one
   // --input, --input_shape, --batch, --output, layouts, mean/scale, --static_shape, fp16.
   ModelEditOptions edits;

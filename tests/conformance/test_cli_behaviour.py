@@ -91,6 +91,42 @@ def truncated_file_is_rejected(tmp: Path):
     expect_rejected(convert(model, out), model, out, model.name)
 
 
+TF_EXAMPLE = REPO / "tests/data/tf/conv_bias_relu_mean.pb"
+
+
+@case
+def truncated_tf_graph_is_rejected(tmp: Path):
+    model = tmp / "truncated.pb"
+    data = TF_EXAMPLE.read_bytes()
+    model.write_bytes(data[: len(data) * 2 // 3])  # inside the filter constant: never parses
+    out = tmp / "out"
+    expect_rejected(convert(model, out), model, out, "not a valid binary GraphDef")
+
+
+@case
+def malformed_tf_text_names_the_line(tmp: Path):
+    model = tmp / "bad.pbtxt"
+    model.write_text('node { name: "x" op: "Placeholder" }\nnode { name: "y" op: }\n')
+    out = tmp / "out"
+    expect_rejected(convert(model, out), model, out, "bad.pbtxt:2:")
+
+
+@case
+def unknown_tf_op_is_listed(tmp: Path):
+    model = tmp / "custom.pbtxt"
+    text = (REPO / "tests/data/tf/conv_bias_relu_mean.pbtxt").read_text()
+    model.write_text(text.replace('op: "Relu"', 'op: "MyCustomRelu"'))
+    out = tmp / "out"
+    expect_rejected(convert(model, out), model, out, "tf.MyCustomRelu")
+
+
+@case
+def tf_text_graph_converts_with_the_flag(tmp: Path):
+    model = tmp / "graph.txt"
+    model.write_text((REPO / "tests/data/tf/conv_bias_relu_mean.pbtxt").read_text())
+    expect_converted(convert(model, tmp / "out", "--input_model_is_text"), tmp / "out" / "graph.xml")
+
+
 @case
 def missing_file_is_rejected(tmp: Path):
     model = tmp / "does_not_exist.onnx"

@@ -1,0 +1,172 @@
+#include "frontends/tensorflow/tf_graph_builder.h"
+
+#include <charconv>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "engine/graph/error.h"
+#include "engine/ops/op_registry.h"
+#include "frontends/tensorflow/tf_attributes.h"
+#include "frontends/tensorflow/tf_types.h"
+
+namespace remo::tf_import {
+namespace {
+
+// A node's input as written: "name", "name:port" or "^name".
+struct InputRef {
+  std::string node;
+  uint32_t port = 0;
+  bool control = false;
+};
+
+InputRef parse_input(const std::string& text) {
+  InputRef ref;
+  std::string_view s = text;
+  if (!s.empty() && s[0] == '^') {
+    ref.control = true;
+    s.remove_prefix(1);
+  }
+  if (size_t colon = s.rfind(':'); colon != std::string_view::npos && !ref.control) {
+    std::string_view digits = s.substr(colon + 1);
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), ref.port);
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() || ref.port > 65535)
+      throw Error("input '" + text + "' has no valid output index after ':'");
+    s = s.substr(0, colon);
+  }
+  if (s.empty()) throw Error("has an empty input name");
+  ref.node = std::string(s);
+  return ref;
+}
+
+std::string label(const tensorflow::NodeDef& node) {
+  return "node '" + node.name() + "' (tf." + node.op() + ")";
+}
+
+Attributes placeholder_attrs(const Attributes& attrs) {
+  auto dtype = attrs.find("dtype");
+  if (dtype == attrs.end() || !std::holds_alternative<ElementType>(dtype->second))
+    throw Error("has no dtype attribute");
+  ElementType type = std::get<ElementType>(dtype->second);
+  if (type == ElementType::string) throw Error("string inputs are not supported");
+  auto shape = attrs.find("shape");
+  if (shape == attrs.end()) return {{"element_type", type}, {"dynamic_rank", true}};
+  // A list of ints arrives like a shape; anything else (an int, a string...) is not one.
+  if (!std::holds_alternative<std::vector<int64_t>>(shape->second))
+    throw Error(std::string("attribute 'shape' is not a shape (it holds: ") + attr_kind_name(shape->second) + ")");
+  return {{"element_type", type}, {"shape", std::get<std::vector<int64_t>>(shape->second)}};
+}
+
+class GraphBuilder {
+ public:
+  explicit GraphBuilder(Graph& graph) : graph_(graph) {}
+
+  void build(tensorflow::GraphDef& def) {
+    std::vector<std::vector<InputRef>> inputs = parse_inputs(def);
+    count_outputs(def, inputs);
+    for (int i = 0; i < def.node_size(); ++i) add_node(*def.mutable_node(i), i);
+    for (int i = 0; i < def.node_size(); ++i) wire(def.node(i), inputs[static_cast<size_t>(i)]);
+    for (int i = 0; i < def.node_size(); ++i) add_result(def.node(i));
+  }
+
+ private:
+  std::vector<std::vector<InputRef>> parse_inputs(const tensorflow::GraphDef& def) {
+    std::vector<std::vector<InputRef>> all;
+    for (const tensorflow::NodeDef& node : def.node()) {
+      if (node.name().empty()) throw Error("a node of op '" + node.op() + "' has no name");
+      if (node.op().empty()) throw Error("node '" + node.name() + "' has no op");
+      if (node.name().find(':') != std::string::npos || node.name()[0] == '^')
+        throw Error("node '" + node.name() + "': a node name may not contain ':' or start with '^'");
+      if (!index_.emplace(node.name(), all.size()).second)
+        throw Error("two nodes are named '" + node.name() + "'");
+      std::vector<InputRef> refs;
+      for (const std::string& text : node.input()) {
+        try {
+          refs.push_back(parse_input(text));
+        } catch (const Error& e) {
+          throw Error(label(node) + ": " + e.what());
+        }
+      }
+      all.push_back(std::move(refs));
+    }
+    return all;
+  }
+
+  // Each node's output count, and which nodes feed a data input (those get no Result).
+  void count_outputs(const tensorflow::GraphDef& def, const std::vector<std::vector<InputRef>>& inputs) {
+    outputs_.assign(static_cast<size_t>(def.node_size()), 1);
+    consumed_.assign(static_cast<size_t>(def.node_size()), false);
+    for (int i = 0; i < def.node_size(); ++i) {
+      for (const InputRef& ref : inputs[static_cast<size_t>(i)]) {
+        auto it = index_.find(ref.node);
+        if (it == index_.end())
+          throw Error(label(def.node(i)) + ": input '" + (ref.control ? "^" : "") + ref.node +
+                      "' names no node of the graph");
+        if (ref.control) continue;
+        outputs_[it->second] = std::max<size_t>(outputs_[it->second], ref.port + 1);
+        consumed_[it->second] = true;
+      }
+    }
+  }
+
+  void add_node(tensorflow::NodeDef& def, int index) {
+    Attributes attrs;
+    try {
+      attrs = convert_attributes(def);
+      if (def.op() == "Placeholder") {
+        Node& param = make_op(graph_, "opset1.Parameter", {}, placeholder_attrs(attrs), def.name());
+        name_outputs(param, def.name());
+        ids_.push_back(param.id());
+        return;
+      }
+    } catch (const Error& e) {
+      throw Error(label(def) + ": " + e.what());
+    }
+    Node& node = graph_.add_node("tf." + def.op(), def.name(), {}, std::move(attrs),
+                                 outputs_[static_cast<size_t>(index)]);
+    name_outputs(node, def.name());
+    ids_.push_back(node.id());
+  }
+
+  void name_outputs(Node& node, const std::string& name) {
+    for (size_t p = 0; p < node.outputs.size(); ++p) {
+      node.outputs[p].names = {name + ":" + std::to_string(p)};
+      if (p == 0) node.outputs[p].names.insert(node.outputs[p].names.begin(), name);
+    }
+  }
+
+  void wire(const tensorflow::NodeDef& def, const std::vector<InputRef>& refs) {
+    const NodeId id = ids_[index_.at(def.name())];
+    if (def.op() == "Placeholder") {
+      for (const InputRef& ref : refs)
+        if (!ref.control) throw Error(label(def) + ": a Placeholder takes no data inputs");
+      return;
+    }
+    for (const InputRef& ref : refs) {
+      if (ref.control) continue;
+      const NodeId producer = ids_[index_.at(ref.node)];
+      if (ref.port >= graph_.at(producer).outputs.size())
+        throw Error(label(def) + ": input '" + ref.node + ":" + std::to_string(ref.port) +
+                    "' reads an output that node does not have");
+      graph_.add_input(id, Value{producer, ref.port});
+    }
+  }
+
+  void add_result(const tensorflow::NodeDef& def) {
+    const size_t index = index_.at(def.name());
+    if (consumed_[index] || def.op() == "NoOp" || def.op() == "Placeholder") return;
+    make_op(graph_, "opset1.Result", {Value{ids_[index], 0}}, {}, graph_.unique_name(def.name() + "/sink_port_0"));
+  }
+
+  Graph& graph_;
+  std::unordered_map<std::string, size_t> index_;  // node name -> position in the file
+  std::vector<size_t> outputs_;
+  std::vector<bool> consumed_;
+  std::vector<NodeId> ids_;
+};
+
+}  // namespace
+
+void build_graph(Graph& graph, tensorflow::GraphDef& def) { GraphBuilder(graph).build(def); }
+
+}  // namespace remo::tf_import

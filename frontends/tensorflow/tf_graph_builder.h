@@ -1,0 +1,23 @@
+#pragma once
+// GraphDef -> Graph of framework ops. No op semantics: every NodeDef becomes one node whose op is
+// "tf.<op>" with its attributes converted (tf_attributes.h); translation rules give them meaning.
+//
+// What the built graph looks like:
+// - a Placeholder is an opset1.Parameter of its dtype and "shape" attribute (-1 for an unknown
+//   dimension, a dynamic rank when the shape is unknown or absent);
+// - a node has as many outputs as the highest port any input names ("conv:2" -> 3), at least one;
+//   output p carries the tensor names "<node>:<p>", and output 0 also "<node>";
+// - control inputs ("^node") are checked to name a node and then dropped: in a frozen inference
+//   graph they only order side effects, and the data inputs already order the computation;
+// - every node none of whose outputs feeds a data input (NoOp excepted) gets an opset1.Result on
+//   output 0, named "<node>/sink_port_0", in file order;
+// - nodes may appear in any order in the file.
+#include "engine/graph/graph.h"
+#include "frontends/tensorflow/proto/graph.pb.h"
+
+namespace remo::tf_import {
+
+// Fills `graph` from `def` (whose tensors are moved out). Throws remo::Error naming the node.
+void build_graph(Graph& graph, tensorflow::GraphDef& def);
+
+}  // namespace remo::tf_import

@@ -1,0 +1,68 @@
+#include "frontends/tensorflow/tf_reader.h"
+
+#include <google/protobuf/io/tokenizer.h>
+#include <google/protobuf/text_format.h>
+
+#include <climits>
+
+#include "engine/graph/buffer.h"
+#include "engine/graph/error.h"
+#include "engine/pipeline/input_shapes.h"
+#include "frontends/tensorflow/proto/graph.pb.h"
+#include "frontends/tensorflow/tf_graph_builder.h"
+#include "frontends/tensorflow/tf_layout.h"
+
+namespace remo {
+namespace {
+
+// Keeps the text parser's first error with its line and column (1-based, as editors count).
+class FirstError final : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, google::protobuf::io::ColumnNumber column, const std::string& message) override {
+    if (message_.empty()) message_ = std::to_string(line + 1) + ":" + std::to_string(column + 1) + ": " + message;
+  }
+  const std::string& message() const { return message_; }
+
+ private:
+  std::string message_;
+};
+
+void parse_text(const MappedFile& file, tensorflow::GraphDef& def, const std::string& path) {
+  google::protobuf::TextFormat::Parser parser;
+  FirstError errors;
+  parser.RecordErrorsTo(&errors);
+  std::string text(reinterpret_cast<const char*>(file.data()), file.size());
+  if (!parser.ParseFromString(text, &def))
+    throw Error(path + ":" + (errors.message().empty() ? std::string(" not a valid text GraphDef") : errors.message()));
+}
+
+void parse_binary(const MappedFile& file, tensorflow::GraphDef& def, const std::string& path) {
+  if (file.size() > static_cast<size_t>(INT_MAX))
+    throw Error(path + ": a binary GraphDef larger than 2 GB cannot be read");
+  if (!def.ParseFromArray(file.data(), static_cast<int>(file.size())))
+    throw Error(path + ": not a valid binary GraphDef (truncated or not protobuf); for a text "
+                "GraphDef use --input_model_is_text or the .pbtxt extension");
+}
+
+}  // namespace
+
+std::unique_ptr<Graph> read_tf_model(const std::string& path, const TfReadOptions& options) {
+  std::shared_ptr<const MappedFile> file = MappedFile::open(path);  // its errors name the path
+  tensorflow::GraphDef def;
+  if (options.text) parse_text(*file, def, path);
+  else parse_binary(*file, def, path);
+  file.reset();  // every byte needed was copied into `def`
+  auto graph = std::make_unique<Graph>();
+  try {
+    graph->meta["framework"] = std::string("tf");
+    graph->meta["tf:producer"] = static_cast<int64_t>(def.versions().producer());
+    tf_import::build_graph(*graph, def);
+    apply_input_shapes(*graph, options.input_names, options.input_shapes);
+    graph->meta["tf:nchw_inputs"] = options.nhwc_to_nchw && tf_import::make_inputs_nchw(*graph) > 0;
+  } catch (const Error& e) {
+    throw Error(path + ": " + e.what());
+  }
+  return graph;
+}
+
+}  // namespace remo

@@ -1,0 +1,30 @@
+#pragma once
+// TensorFlow frontend: reads a frozen GraphDef (binary .pb, or protobuf text format .pbtxt) into a
+// Graph of framework ops ("tf.Conv2D"...), with no op semantics; rules/tensorflow gives them
+// meaning. See tf_graph_builder.h for how nodes, inputs and outputs are represented.
+//
+// graph.meta gets "framework" = "tf", "tf:producer" = the GraphDef's producer version, and
+// "tf:nchw_inputs" = whether the inputs were turned to NCHW.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/graph/graph.h"
+#include "engine/graph/shape.h"
+
+namespace remo {
+
+struct TfReadOptions {
+  bool text = false;          // protobuf text format (--input_model_is_text, or a .pbtxt file)
+  bool nhwc_to_nchw = true;   // rank-4 inputs become NCHW (tf_layout.h); off: --disable_nhwc_to_nchw
+  // --input / --input_shape, applied to the Placeholders as the model declares them (NHWC),
+  // before the layout changes.
+  std::vector<std::string> input_names;
+  std::vector<PartialShape> input_shapes;
+};
+
+// Throws remo::Error whose message starts with the file path and says what is wrong
+// ("PATH: not a valid binary GraphDef ...", "PATH:12:5: ...", "PATH: node 'x' (tf.Conv2D): ...").
+std::unique_ptr<Graph> read_tf_model(const std::string& path, const TfReadOptions& options);
+
+}  // namespace remo
