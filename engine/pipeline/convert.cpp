@@ -30,30 +30,48 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Reads the model with the frontend of its framework (--framework, else the extension) and
-// applies the user's input shapes.
+// The model's framework: --framework, else from the file's extension.
+std::string framework_of(const ConvertOptions& options) {
+  if (!options.framework.empty()) return options.framework;
+  const std::string ext = fs::path(options.input_model).extension().string();
+  if (ext == ".onnx") return "onnx";
+  if (ext == ".pb" || ext == ".pbtxt" || options.input_model_is_text) return "tf";
+  throw Error(options.input_model + ": unknown model format '" + ext +
+              "' (supported: .onnx, .pb, .pbtxt; or give --framework)");
+}
+
+// Reads the model with the frontend of its framework. The TensorFlow reader takes the --input
+// shapes itself: they are given in the model's NHWC layout, before its inputs turn NCHW.
 std::unique_ptr<Graph> read_model(const ConvertOptions& options) {
   const std::string& path = options.input_model;
   std::error_code ec;
   if (!fs::exists(path, ec)) throw Error(path + ": no such file");
-  std::string ext = fs::path(path).extension().string();
-  std::string framework = options.framework;
-  if (framework.empty()) {
-    if (ext == ".onnx") framework = "onnx";
-    else if (ext == ".pb" || ext == ".pbtxt" || options.input_model_is_text) framework = "tf";
-    else throw Error(path + ": unknown model format '" + ext + "' (supported: .onnx, .pb, .pbtxt; or give --framework)");
-  }
-  if (framework == "tf") {
+  if (framework_of(options) == "tf") {
     TfReadOptions tf;
-    tf.text = options.input_model_is_text || ext == ".pbtxt";
+    tf.text = options.input_model_is_text || fs::path(path).extension() == ".pbtxt";
     tf.nhwc_to_nchw = !options.disable_nhwc_to_nchw;
-    tf.input_names = options.input_names;
-    tf.input_shapes = options.input_shapes;
+    const ModelEditOptions& edits = options.edits;
+    for (size_t i = 0; i < edits.inputs.size(); ++i) {
+      const InputSpec& in = edits.inputs[i];
+      if (in.shape || i < edits.input_shapes.size()) {
+        tf.input_names.push_back(in.name);
+        tf.input_shapes.push_back(in.shape ? *in.shape : edits.input_shapes[i]);
+      }
+    }
+    if (edits.inputs.empty()) tf.input_shapes = edits.input_shapes;
     return read_tf_model(path, tf);
   }
-  std::unique_ptr<Graph> graph = read_onnx_model(path);
-  apply_input_shapes(*graph, options.input_names, options.input_shapes);
-  return graph;
+  return read_onnx_model(path);
+}
+
+// The model edits left for the pipeline once the reader has done its part (see read_model).
+ModelEditOptions edits_after_reading(const ConvertOptions& options) {
+  ModelEditOptions edits = options.edits;
+  if (framework_of(options) == "tf") {
+    for (InputSpec& in : edits.inputs) in.shape.reset();
+    edits.input_shapes.clear();
+  }
+  return edits;
 }
 
 // translate_graph, with a count per framework op (and the total time) in the trace when given.
@@ -94,7 +112,7 @@ ConvertSummary convert_model(const ConvertOptions& options) {
   if (!options.transformations_config.empty())
     config = load_mo_config(resolve_mo_config_path(options.transformations_config, RuleSet::builtin_configs_folder()));
 
-  const ModelEditOptions& edits = options.edits;
+  const ModelEditOptions edits = edits_after_reading(options);
   int stage_index = 0;
   auto stage = [&](const char* name) {
     if (options.on_stage) options.on_stage(name, stage_index, kConvertStages);

@@ -7,7 +7,7 @@
 
 #include "engine/graph/buffer.h"
 #include "engine/graph/error.h"
-#include "engine/pipeline/input_shapes.h"
+#include "engine/pipeline/model_boundary.h"
 #include "frontends/tensorflow/proto/graph.pb.h"
 #include "frontends/tensorflow/tf_graph_builder.h"
 #include "frontends/tensorflow/tf_layout.h"
@@ -57,7 +57,13 @@ std::unique_ptr<Graph> read_tf_model(const std::string& path, const TfReadOption
     graph->meta["framework"] = std::string("tf");
     graph->meta["tf:producer"] = static_cast<int64_t>(def.versions().producer());
     tf_import::build_graph(*graph, def);
-    apply_input_shapes(*graph, options.input_names, options.input_shapes);
+    // Shapes are set on the NHWC inputs, before they turn NCHW: the user gives them in the
+    // model's own layout.
+    ModelEditOptions shapes;
+    for (size_t i = 0; i < options.input_names.size(); ++i)
+      shapes.inputs.push_back(InputSpec{.name = options.input_names[i], .text = options.input_names[i]});
+    shapes.input_shapes = options.input_shapes;
+    apply_input_edits(*graph, shapes, [](const std::string&) { return std::optional<OutputInfo>{}; });
     graph->meta["tf:nchw_inputs"] = options.nhwc_to_nchw && tf_import::make_inputs_nchw(*graph) > 0;
   } catch (const Error& e) {
     throw Error(path + ": " + e.what());

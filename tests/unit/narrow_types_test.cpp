@@ -77,7 +77,9 @@ TEST(NarrowTypes, Float8RoundsToNearestEven) {
   // Every e4m3 pattern that is a number survives a round trip.
   for (int bits = 0; bits < 256; ++bits) {
     const double v = narrow_float_to_double(NarrowFloat::f8e4m3, static_cast<uint8_t>(bits));
-    if (!std::isnan(v)) EXPECT_EQ(double_to_narrow_float(NarrowFloat::f8e4m3, v), bits) << bits;
+    if (!std::isnan(v)) {
+      EXPECT_EQ(double_to_narrow_float(NarrowFloat::f8e4m3, v), bits) << bits;
+    }
   }
 }
 

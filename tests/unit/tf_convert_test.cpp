@@ -116,7 +116,7 @@ TEST(TfConvert, AnOpThatNeedsARankAsksForAnInputShape) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("--input_shape"), std::string::npos) << e.what();
   }
-  o.input_shapes = {PartialShape({1, 4, 4, 2})};
+  o.edits.input_shapes = {PartialShape({1, 4, 4, 2})};
   convert_model(o);
   EXPECT_TRUE(fs::exists(dir.path() / "out" / "noshape.xml"));
 }
