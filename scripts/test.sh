@@ -29,7 +29,7 @@ counts() { # the last "N passed, M failed" line a stage printed, as "N M"
 
 summary() { # sums whatever the conformance and behaviour stages got to count
   local p=0 f=0 n m ran=
-  for s in conformance behaviour; do
+  for s in conformance behaviour conformance-paddle; do
     read -r n m <<<"$(counts "$s")" || true
     [[ -n ${n:-} ]] && ran=1
     p=$((p + ${n:-0})) f=$((f + ${m:-0}))
@@ -46,6 +46,9 @@ stage models-single-op "$PY" tests/conformance/make_single_op_models.py
 stage models-cnn /usr/bin/python3 tests/conformance/make_cnn_models.py
 stage conformance "$PY" tests/conformance/run_conformance.py build/remo
 stage behaviour "$PY" tests/conformance/test_cli_behaviour.py build/remo
+# Paddle legacy-format models against Paddle's own inference (models cached like the CNNs).
+stage models-paddle "$PY" tests/conformance/make_paddle_models.py
+stage conformance-paddle "$PY" tests/conformance/run_paddle_conformance.py build/remo
 
 # The same suites once more with AddressSanitizer and UndefinedBehaviorSanitizer: memory errors
 # and undefined behaviour fail the run even when the results happen to be right.

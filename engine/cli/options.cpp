@@ -121,8 +121,9 @@ CliRequest parse_command_line(const std::vector<std::string>& args) {
     } else if (flag == "--at") {
       c.explain_node = value();
     } else if (flag == "--framework") {
-      std::string fw = value();
-      if (fw != "onnx") throw Error("--framework " + fw + ": only onnx is supported in this version");
+      c.framework = value();
+      if (c.framework != "onnx" && c.framework != "paddle")
+        throw Error("--framework " + c.framework + ": supported are onnx and paddle");
     } else {
       throw Error("unknown option '" + args[i] + "' (see remo --help)");
     }
@@ -152,7 +153,7 @@ Converts a trained model to OpenVINO IR (FILE.xml + FILE.bin).
   --tensorflow_custom_operations_config_update FILE
                            rewrite FILE's scope entries with the inputs/outputs found in the
                            model (as mo does), then convert
-  --framework NAME         source framework (onnx); taken from the file extension by default
+  --framework NAME         source framework (onnx, paddle); taken from the file extension by default
   --trace-rules            print every rule application (phase, rule, node) to stderr, then a
                            table of applications, attempts and time per rule
   --explain RULE --at NODE after the phase of pattern rule RULE, print why it does not match at

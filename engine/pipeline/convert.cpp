@@ -20,18 +20,22 @@
 #include "engine/rules/rule_set.h"
 #include "engine/rules/translate.h"
 #include "frontends/onnx/onnx_reader.h"
+#include "frontends/paddle/paddle_reader.h"
 
 namespace remo {
 namespace fs = std::filesystem;
 
 namespace {
 
-std::unique_ptr<Graph> read_model(const std::string& path) {
+std::unique_ptr<Graph> read_model(const std::string& path, const std::string& framework) {
   std::error_code ec;
   if (!fs::exists(path, ec)) throw Error(path + ": no such file");
   std::string ext = fs::path(path).extension().string();
+  if (framework == "onnx") return read_onnx_model(path);
+  if (framework == "paddle") return read_paddle_model(path);
   if (ext == ".onnx") return read_onnx_model(path);
-  throw Error(path + ": unknown model format '" + ext + "' (supported: .onnx)");
+  if (ext == ".pdmodel") return read_paddle_model(path);
+  throw Error(path + ": unknown model format '" + ext + "' (supported: .onnx, .pdmodel)");
 }
 
 // translate_graph, with a count per framework op (and the total time) in the trace when given.
@@ -69,7 +73,7 @@ ConvertSummary convert_model(const ConvertOptions& options) {
   if (!options.transformations_config.empty())
     config = load_mo_config(resolve_mo_config_path(options.transformations_config, RuleSet::builtin_configs_folder()));
 
-  std::unique_ptr<Graph> graph = read_model(options.input_model);
+  std::unique_ptr<Graph> graph = read_model(options.input_model, options.framework);
   apply_input_shapes(*graph, options.input_names, options.input_shapes);
   if (!options.transformations_config_update.empty())
     update_mo_config_file(*graph, options.transformations_config_update);
@@ -77,7 +81,7 @@ ConvertSummary convert_model(const ConvertOptions& options) {
   if (config) warnings = apply_mo_config(*graph, *config, rules.lua(), folders);
   // --verify replays the conversion from a freshly read and translated graph, as often as it needs.
   auto translated_again = [&] {
-    std::unique_ptr<Graph> g = read_model(options.input_model);
+    std::unique_ptr<Graph> g = read_model(options.input_model, options.framework);
     apply_input_shapes(*g, options.input_names, options.input_shapes);
     if (config) apply_mo_config(*g, *config, rules.lua(), folders);
     translate_graph(*g, rules);
