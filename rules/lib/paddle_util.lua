@@ -24,14 +24,18 @@ function util.required(node, slot)
   return v
 end
 
--- The framework outputs in port order from a table slot -> Value (the first port of each slot
--- gets it; ports of slots not in the table, such as XShape or batch_norm's statistics, get nil).
+-- The framework outputs in port order from a table slot -> Value, or slot -> list of Values for
+-- a slot with several variables (split's Out). A single Value goes to the slot's first port;
+-- ports of slots not in the table (XShape, batch_norm's statistics) get nil.
 function util.outputs(node, by_slot)
   local slots = node:attr("paddle:outputs", {})
   local out, seen = {}, {}
   for i, s in ipairs(slots) do
-    if not seen[s] then out[i] = by_slot[s] end
-    seen[s] = true
+    local k = (seen[s] or 0) + 1
+    seen[s] = k
+    local given = by_slot[s]
+    if given ~= nil and not remo.is_value(given) then out[i] = given[k]
+    elseif k == 1 then out[i] = given end
   end
   return table.unpack(out, 1, #slots)
 end

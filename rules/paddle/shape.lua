@@ -191,3 +191,24 @@ end)
 remo.translate("paddle.assign", function(node)
   return util.outputs(node, {Out = util.required(node, "X")})
 end)
+
+-- split along `axis` (or AxisTensor, constant) into `num` equal parts, or into `sections`
+-- (SectionsTensorList when given; one -1 takes the rest).
+remo.translate("paddle.split", function(node)
+  local x = util.required(node, "X")
+  local rank = util.rank(x, "split")
+  local axis = node:attr("axis", 0)
+  local axis_tensor = util.input(node, "AxisTensor")
+  if axis_tensor ~= nil then axis = util.const_values(axis_tensor, "split's AxisTensor")[1] end
+  axis = util.axis(axis, rank)
+  local num = node:attr("num", 0)
+  local parts
+  if num > 0 then
+    parts = {remo.op("opset1.Split", {x, i64(axis)}, {num_splits = num})}
+  else
+    local sections = util.int_list(node, nil, "SectionsTensorList", "sections", {})
+    if not remo.is_value(sections) then sections = i64(sections) end
+    parts = {remo.op("opset1.VariadicSplit", {x, i64(axis), sections})}
+  end
+  return util.outputs(node, {Out = parts})
+end)

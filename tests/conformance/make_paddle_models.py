@@ -5,7 +5,7 @@ cache and prints the folder.
 Runs under the venv (paddlepaddle CPU wheel). For each model NAME the folder gets
 NAME.pdmodel + NAME.pdiparams (paddle.jit.save with the PIR API off, so the program is a
 ProgramDesc), NAME.input.npy (a fixed input) and NAME.output.npy (what Paddle's own inference
-predictor computes for it). Weights are random (pretrained=False) but seeded.
+predictor computes for it; NAME.output_K.npy for each further output K). Weights are random (pretrained=False) but seeded.
 """
 import os
 import sys
@@ -17,7 +17,8 @@ os.environ["FLAGS_enable_pir_api"] = "0"  # before paddle is imported: legacy Pr
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from model_cache import ensure_models  # noqa: E402
 
-MODELS = ["resnet50", "mobilenet_v2"]
+MODELS = ["resnet50", "mobilenet_v2", "mobilenet_v1", "mobilenet_v3_small", "shufflenet_v2_x0_25",
+          "squeezenet1_1", "googlenet", "densenet121"]
 
 
 def calibrate_batchnorm(paddle, net):
@@ -44,7 +45,7 @@ def reference_output(paddle, prefix: Path, x):
     handle = predictor.get_input_handle(predictor.get_input_names()[0])
     handle.copy_from_cpu(x)
     predictor.run()
-    return predictor.get_output_handle(predictor.get_output_names()[0]).copy_to_cpu()
+    return [predictor.get_output_handle(n).copy_to_cpu() for n in predictor.get_output_names()]
 
 
 def build(out_dir: Path):
@@ -61,7 +62,8 @@ def build(out_dir: Path):
         paddle.jit.save(net, str(prefix), input_spec=spec)
         x = np.random.default_rng(0).standard_normal((1, 3, 224, 224), dtype=np.float32)
         np.save(out_dir / f"{name}.input.npy", x)
-        np.save(out_dir / f"{name}.output.npy", reference_output(paddle, prefix, x))
+        for k, y in enumerate(reference_output(paddle, prefix, x)):
+            np.save(out_dir / (f"{name}.output.npy" if k == 0 else f"{name}.output_{k}.npy"), y)
         print(f"make_paddle_models: wrote {name}.pdmodel", file=sys.stderr)
 
 

@@ -33,9 +33,19 @@ def model_dir() -> Path:
 
 
 def run_ir(core, xml: Path, x):
+    """Every output of the IR, in order."""
     # f32 throughout: CPUs with bf16 units would otherwise run in bf16.
     compiled = core.compile_model(core.read_model(str(xml)), "CPU", {"INFERENCE_PRECISION_HINT": "f32"})
-    return compiled([x])[compiled.outputs[0]]
+    results = compiled([x])
+    return [results[out] for out in compiled.outputs]
+
+
+def reference(folder: Path, name: str):
+    """Paddle's outputs as the generator stored them: NAME.output.npy, then NAME.output_K.npy."""
+    wants = [np.load(folder / f"{name}.output.npy")]
+    while (folder / f"{name}.output_{len(wants)}.npy").exists():
+        wants.append(np.load(folder / f"{name}.output_{len(wants)}.npy"))
+    return [w.astype(np.float64) for w in wants]
 
 
 def node_count(core, xml: Path) -> int:
@@ -61,7 +71,17 @@ def convert_ovc(pdmodel: Path, out: Path):
     return xml, seconds
 
 
-def compare(got, want) -> str:
+def compare(gots, wants) -> str:
+    if len(gots) != len(wants):
+        return f"{len(gots)} outputs, Paddle gives {len(wants)}"
+    for k, (got, want) in enumerate(zip(gots, wants)):
+        problem = compare_one(got, want)
+        if problem:
+            return f"output {k}: {problem}"
+    return ""
+
+
+def compare_one(got, want) -> str:
     if got.shape != want.shape:
         return f"shape {list(got.shape)}, Paddle gives {list(want.shape)}"
     err = float(np.max(np.abs(got.astype(np.float64) - want)))
@@ -85,7 +105,7 @@ def main() -> int:
         if not fnmatch.fnmatch(name, args.only):
             continue
         x = np.load(folder / f"{name}.input.npy")
-        want = np.load(folder / f"{name}.output.npy").astype(np.float64)
+        want = reference(folder, name)
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
             try:
