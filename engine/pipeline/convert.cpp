@@ -34,8 +34,10 @@ std::unique_ptr<Graph> read_model(const std::string& path, const std::string& fr
   if (framework == "onnx") return read_onnx_model(path);
   if (framework == "paddle") return read_paddle_model(path);
   if (ext == ".onnx") return read_onnx_model(path);
-  if (ext == ".pdmodel") return read_paddle_model(path);
-  throw Error(path + ": unknown model format '" + ext + "' (supported: .onnx, .pdmodel)");
+  // Paddle: a .pdmodel, or the older layout (a folder with __model__ and one file per weight).
+  if (ext == ".pdmodel" || fs::path(path).filename() == "__model__" || fs::is_directory(path, ec))
+    return read_paddle_model(path);
+  throw Error(path + ": unknown model format '" + ext + "' (supported: .onnx, .pdmodel, a Paddle __model__ or its folder)");
 }
 
 // translate_graph, with a count per framework op (and the total time) in the trace when given.

@@ -114,21 +114,22 @@ std::map<std::string, Tensor> read_combined_params(const std::shared_ptr<const M
   return tensors;
 }
 
-std::string params_path_for(const std::string& model_path) {
-  fs::path params = fs::path(model_path).replace_extension(".pdiparams");
+std::optional<std::string> file_in_folder(const std::string& folder, const std::string& file_name) {
+  if (file_name.empty() || file_name == "." || file_name == ".." || file_name.find('/') != std::string::npos ||
+      file_name.find('\0') != std::string::npos)
+    throw Error("'" + file_name + "' cannot be a file name in the model's folder");
+  const fs::path path = fs::path(folder.empty() ? "." : folder) / file_name;
   std::error_code ec;
-  fs::path folder = fs::path(model_path).parent_path();
-  if (folder.empty()) folder = ".";
-  const fs::path real_folder = fs::canonical(folder, ec);
-  if (ec) throw Error(model_path + ": cannot resolve the model's folder: " + ec.message());
-  if (!fs::exists(params, ec)) return params.string();  // the caller reports a missing file if it needs one
-  const fs::path real = fs::canonical(params, ec);
-  if (ec) throw Error(params.string() + ": cannot resolve: " + ec.message());
+  if (!fs::exists(path, ec)) return std::nullopt;
+  const fs::path real_folder = fs::canonical(folder.empty() ? "." : folder, ec);
+  if (ec) throw Error(folder + ": cannot resolve the model's folder: " + ec.message());
+  const fs::path real = fs::canonical(path, ec);
+  if (ec) throw Error(path.string() + ": cannot resolve: " + ec.message());
   const std::string inside = real_folder.string() + (real_folder.string().back() == '/' ? "" : "/");
   if (real.string().rfind(inside, 0) != 0)
-    throw Error(params.string() + ": resolves to '" + real.string() +
-                "', outside the model's folder '" + real_folder.string() + "'");
-  return params.string();
+    throw Error(path.string() + ": resolves to '" + real.string() + "', outside the model's folder '" +
+                real_folder.string() + "'");
+  return path.string();
 }
 
 }  // namespace remo::paddle_import

@@ -6,6 +6,7 @@
 // all little-endian. Tensors are views into the mapped file, never copies.
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,8 +21,9 @@ namespace remo::paddle_import {
 std::map<std::string, Tensor> read_combined_params(const std::shared_ptr<const MappedFile>& file,
                                                    const std::vector<std::string>& names);
 
-// The .pdiparams beside `model_path` (same stem). Throws remo::Error when it resolves (through
-// symbolic links) outside the model's folder.
-std::string params_path_for(const std::string& model_path);
+// `folder`/`file_name` when that exists and resolves (through symbolic links) inside `folder`;
+// nullopt when it does not exist. Throws remo::Error when it resolves outside the folder, or when
+// `file_name` is not a plain name (empty, ".", "..", or with a '/').
+std::optional<std::string> file_in_folder(const std::string& folder, const std::string& file_name);
 
 }  // namespace remo::paddle_import

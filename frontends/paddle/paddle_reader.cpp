@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <unordered_map>
 
 #include "engine/graph/error.h"
@@ -13,6 +14,7 @@
 #include "frontends/paddle/proto/framework.pb.h"
 
 namespace remo {
+namespace fs = std::filesystem;
 namespace paddle_import {
 namespace {
 
@@ -173,8 +175,10 @@ class ProgramBuilder {
 }  // namespace
 }  // namespace paddle_import
 
-std::unique_ptr<Graph> read_paddle_model(const std::string& path) {
+std::unique_ptr<Graph> read_paddle_model(const std::string& given_path) {
   using namespace paddle_import;
+  std::error_code ec;
+  const std::string path = fs::is_directory(given_path, ec) ? (fs::path(given_path) / "__model__").string() : given_path;
   std::shared_ptr<const MappedFile> file = MappedFile::open(path);  // its errors name the path
   paddle_proto::ProgramDesc program;
   if (file->size() > static_cast<size_t>(INT32_MAX) || !program.ParseFromArray(file->data(), static_cast<int>(file->size())))
@@ -192,12 +196,35 @@ std::unique_ptr<Graph> read_paddle_model(const std::string& path) {
     throw Error(path + ": " + e.what());
   }
   if (!names.empty()) {
-    const std::string params = params_path_for(path);
-    std::error_code ec;
-    if (!std::filesystem::exists(params, ec))
-      throw Error(path + ": the program has " + std::to_string(names.size()) +
-                  " persistable variables but their file '" + params + "' does not exist");
-    builder->add_constants(read_combined_params(MappedFile::open(params), names));
+    // Combined: NAME.pdiparams beside the program. Otherwise the older layout: one file per
+    // variable, named after it, in the program's folder.
+    const std::string folder = fs::path(path).parent_path().string();
+    const std::string combined = fs::path(path).stem().string() + ".pdiparams";
+    std::optional<std::string> params;
+    try {
+      params = file_in_folder(folder, combined);
+    } catch (const Error& e) {
+      throw Error(path + ": " + e.what());
+    }
+    if (params) {
+      builder->add_constants(read_combined_params(MappedFile::open(*params), names));
+    } else {
+      std::map<std::string, Tensor> tensors;
+      for (const std::string& name : names) {
+        std::optional<std::string> file;
+        try {
+          file = file_in_folder(folder, name);
+        } catch (const Error& e) {
+          throw Error(path + ": persistable variable '" + name + "': " + e.what());
+        }
+        if (!file)
+          throw Error(path + ": the program has " + std::to_string(names.size()) +
+                      " persistable variables, but neither '" + combined + "' nor a file '" + name +
+                      "' for variable '" + name + "' is in the model's folder");
+        tensors.merge(read_combined_params(MappedFile::open(*file), {name}));
+      }
+      builder->add_constants(tensors);
+    }
   }
   try {
     builder->build();

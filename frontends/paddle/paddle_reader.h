@@ -1,6 +1,9 @@
 #pragma once
 // Paddle frontend, legacy inference format: MODEL.pdmodel (a serialized ProgramDesc) plus
-// MODEL.pdiparams beside it (see paddle_params.h), read without Paddle.
+// MODEL.pdiparams beside it (see paddle_params.h), read without Paddle. The older layout is read
+// too: a folder with the program in `__model__` and each persistable variable in a file named
+// after it (the same per-tensor layout, one tensor per file); it is used when no
+// MODEL.pdiparams is beside the program. A folder given as the model means FOLDER/__model__.
 //
 // The graph built from block 0 of the program:
 // - each persistable variable is an opset1.Constant viewing the mapped .pdiparams;
@@ -20,7 +23,7 @@
 
 namespace remo {
 
-// Reads a .pdmodel and its .pdiparams. Throws remo::Error whose message starts with the file's
+// Reads a .pdmodel (or __model__, or a folder holding one) and its parameters. Throws remo::Error whose message starts with the file's
 // path and names the op or variable that is wrong.
 std::unique_ptr<Graph> read_paddle_model(const std::string& path);
 

@@ -5,7 +5,9 @@ cache and prints the folder.
 Runs under the venv (paddlepaddle CPU wheel). For each model NAME the folder gets
 NAME.pdmodel + NAME.pdiparams (paddle.jit.save with the PIR API off, so the program is a
 ProgramDesc), NAME.input.npy (a fixed input) and NAME.output.npy (what Paddle's own inference
-predictor computes for it; NAME.output_K.npy for each further output K). Weights are random (pretrained=False) but seeded.
+predictor computes for it; NAME.output_K.npy for each further output K). The models of
+SEPARATE_FILES are also saved in Paddle's older layout, NAME_separate/ with the program in
+__model__ and one file per weight.. Weights are random (pretrained=False) but seeded.
 """
 import os
 import sys
@@ -17,6 +19,7 @@ os.environ["FLAGS_enable_pir_api"] = "0"  # before paddle is imported: legacy Pr
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from model_cache import ensure_models  # noqa: E402
 
+SEPARATE_FILES = ["mobilenet_v1"]
 MODELS = ["resnet50", "mobilenet_v2", "mobilenet_v1", "mobilenet_v3_small", "shufflenet_v2_x0_25",
           "squeezenet1_1", "googlenet", "densenet121"]
 
@@ -48,6 +51,20 @@ def reference_output(paddle, prefix: Path, x):
     return [predictor.get_output_handle(n).copy_to_cpu() for n in predictor.get_output_names()]
 
 
+def save_separate_files(paddle, prefix: Path, out: Path):
+    """The older layout: program in out/__model__, each persistable variable in a file of its name."""
+    paddle.enable_static()
+    try:
+        exe = paddle.static.Executor(paddle.CPUPlace())
+        program, _, _ = paddle.static.load_inference_model(str(prefix), exe)
+        out.mkdir()
+        (out / "__model__").write_bytes(program.desc.serialize_to_string())
+        persistable = [v for v in program.list_vars() if v.persistable and v.name not in ("feed", "fetch")]
+        paddle.static.save_vars(exe, str(out), program, vars=persistable, filename=None)
+    finally:
+        paddle.disable_static()
+
+
 def build(out_dir: Path):
     import numpy as np
     import paddle
@@ -64,6 +81,8 @@ def build(out_dir: Path):
         np.save(out_dir / f"{name}.input.npy", x)
         for k, y in enumerate(reference_output(paddle, prefix, x)):
             np.save(out_dir / (f"{name}.output.npy" if k == 0 else f"{name}.output_{k}.npy"), y)
+        if name in SEPARATE_FILES:
+            save_separate_files(paddle, prefix, out_dir / f"{name}_separate")
         print(f"make_paddle_models: wrote {name}.pdmodel", file=sys.stderr)
 
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Paddle conformance: legacy inference model (.pdmodel + .pdiparams) -> remo -> OpenVINO IR ->
 OpenVINO CPU inference, compared with Paddle's own inference output on the same input (both
-stored by make_paddle_models.py). Runs in the venv.
+stored by make_paddle_models.py). NAME_separate/ folders (the older layout: __model__ plus one
+file per weight) are converted too, against NAME's reference. Runs in the venv.
 
   run_paddle_conformance.py [REMO_BINARY] [--ovc] [--only PATTERN] [--table FILE]
 
@@ -60,14 +61,15 @@ def convert_remo(remo: str, pdmodel: Path, out: Path):
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
         raise RuntimeError(proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else "remo failed")
-    return out / f"{pdmodel.stem}.xml", seconds
+    return out / f"{pdmodel.name if pdmodel.is_dir() else pdmodel.stem}.xml", seconds
 
 
 def convert_ovc(pdmodel: Path, out: Path):
     start = time.perf_counter()
-    model = ov.convert_model(str(pdmodel))
+    # ovc takes a folder for a TensorFlow SavedModel; the older Paddle layout goes by its __model__
+    model = ov.convert_model(str(pdmodel / "__model__" if pdmodel.is_dir() else pdmodel))
     seconds = time.perf_counter() - start
-    xml = out / f"{pdmodel.stem}.ovc.xml"
+    xml = out / f"{pdmodel.name if pdmodel.is_dir() else pdmodel.stem}.ovc.xml"
     ov.save_model(model, str(xml), compress_to_fp16=False)  # as converted, f32
     return xml, seconds
 
@@ -99,7 +101,8 @@ def convert_and_check(label, convert, core, x, want):
         problem = compare(run_ir(core, xml, x), want)
         return ("FAIL " + problem if problem else "ok"), node_count(core, xml), seconds
     except Exception as e:  # noqa: BLE001 - every failure is a line of the table
-        return f"FAIL {str(e) or type(e).__name__}", None, None
+        lines = [line for line in str(e).splitlines() if line.strip()]
+        return f"FAIL {lines[0] if lines else type(e).__name__}", None, None
 
 
 def describe(label, result):
@@ -137,12 +140,15 @@ def main() -> int:
     folder = model_dir()
     passed = failed = 0
     rows = []
-    for pdmodel in sorted(folder.glob("*.pdmodel")):
-        name = pdmodel.stem
+    # NAME.pdmodel (+ .pdiparams), and NAME_separate/ (the older one-file-per-weight layout)
+    models = sorted(list(folder.glob("*.pdmodel")) + [d for d in folder.glob("*_separate") if d.is_dir()])
+    for pdmodel in models:
+        name = pdmodel.name if pdmodel.is_dir() else pdmodel.stem
         if not fnmatch.fnmatch(name, args.only):
             continue
-        x = np.load(folder / f"{name}.input.npy")
-        want = reference(folder, name)
+        base = name.removesuffix("_separate")
+        x = np.load(folder / f"{base}.input.npy")
+        want = reference(folder, base)
         ovc_result = None
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)

@@ -336,7 +336,56 @@ TEST(PaddleReader, MissingParamsFileIsAnError) {
   const fs::path model = dir.path() / "net.pdmodel";
   write_file(model, small_program().SerializeAsString());
   std::string e = error_of(model);
-  EXPECT_NE(e.find("the program has 1 persistable variables but their file"), std::string::npos) << e;
+  EXPECT_NE(e.find("the program has 1 persistable variables, but neither 'net.pdiparams' nor a file 'w' for "
+                   "variable 'w' is in the model's folder"),
+            std::string::npos)
+      << e;
+}
+
+// The older layout: __model__ plus one file per persistable variable, named after it.
+TEST(PaddleReader, ReadsOneFilePerVariableFromAFolder) {
+  ScratchDir dir;
+  pp::ProgramDesc program = small_program();
+  add_tensor_var(program.mutable_blocks(0), "b", {1}, true);
+  add_op(program.mutable_blocks(0), "assign", {{"X", {"b"}}}, {{"Out", {"copy"}}});
+  write_file(dir.path() / "__model__", program.SerializeAsString());
+  write_file(dir.path() / "w", param_record(pp::VarType::FP32, {2}, floats({5, 6})));
+  write_file(dir.path() / "b", param_record(pp::VarType::FP32, {1}, floats({9})));
+  auto g = read_paddle_model(dir.path().string());  // the folder stands for its __model__
+  const Node& add = *find(*g, "paddle.elementwise_add");
+  EXPECT_EQ(g->node(add.inputs()[1].node)->attr<Tensor>("value").at<float>(1), 6.0f);
+  const Node& assign = *find(*g, "paddle.assign");
+  EXPECT_EQ(g->node(assign.inputs()[0].node)->attr<Tensor>("value").at<float>(0), 9.0f);
+}
+
+TEST(PaddleReader, AVariableFileWithExtraBytesIsAnError) {
+  ScratchDir dir;
+  write_file(dir.path() / "__model__", small_program().SerializeAsString());
+  write_file(dir.path() / "w", param_record(pp::VarType::FP32, {2}, floats({5, 6})) + "xy");
+  std::string e = error_of(dir.path() / "__model__");
+  EXPECT_NE(e.find("/w: 2 bytes are left after the last of the 1 persistable variables"), std::string::npos) << e;
+}
+
+TEST(PaddleReader, AVariableNameThatIsNotAFileNameIsRefused) {
+  ScratchDir dir;
+  pp::ProgramDesc program = small_program();
+  pp::BlockDesc* block = program.mutable_blocks(0);
+  block->mutable_vars(3)->set_name("../w");  // the persistable "w"
+  block->mutable_ops(1)->mutable_inputs(1)->set_arguments(0, "../w");
+  write_file(dir.path() / "__model__", program.SerializeAsString());
+  std::string e = error_of(dir.path() / "__model__");
+  EXPECT_NE(e.find("persistable variable '../w': '../w' cannot be a file name in the model's folder"),
+            std::string::npos)
+      << e;
+}
+
+TEST(PaddleReader, AVariableFileLinkedOutsideTheFolderIsRefused) {
+  ScratchDir dir, elsewhere;
+  write_file(elsewhere.path() / "w", param_record(pp::VarType::FP32, {2}, floats({1, 2})));
+  write_file(dir.path() / "__model__", small_program().SerializeAsString());
+  fs::create_symlink(elsewhere.path() / "w", dir.path() / "w");
+  std::string e = error_of(dir.path() / "__model__");
+  EXPECT_NE(e.find("outside the model's folder"), std::string::npos) << e;
 }
 
 TEST(PaddleReader, ParamsOutsideTheModelFolderAreRefused) {
