@@ -2,6 +2,44 @@
 -- windows computed from static spatial sizes (adaptive pooling).
 local util = require("paddle_util")
 
+-- Adaptive pooling to `sizes` over static spatial sizes. Output bin i of an axis of size n covers
+-- [floor(i * n / out), ceil((i + 1) * n / out)). Equal bins are one pooling op; otherwise each axis
+-- is pooled bin by bin (slice, reduce, concat): bins are rectangles, so axis after axis gives
+-- the same mean or max.
+local function adaptive_pool(x, kind, sizes, shape, what)
+  local spatial = #sizes
+  local equal = true
+  for i = 1, spatial do
+    local n = shape and shape[i + 2] or -1
+    if n < 0 then error(what .. ": adaptive pooling needs static spatial sizes") end
+    if n % sizes[i] ~= 0 then equal = false end
+  end
+  if equal then
+    local kernel, zeros = {}, {}
+    for i = 1, spatial do kernel[i], zeros[i] = shape[i + 2] // sizes[i], 0 end
+    local attrs = {kernel = kernel, strides = kernel, pads_begin = zeros, pads_end = zeros}
+    if kind == "max" then return remo.op("opset1.MaxPool", {x}, attrs) end
+    attrs["exclude-pad"] = true
+    return remo.op("opset1.AvgPool", {x}, attrs)
+  end
+  local reduce = kind == "max" and "opset1.ReduceMax" or "opset1.ReduceMean"
+  local y = x
+  for i = 1, spatial do
+    local n, out, axis = shape[i + 2], sizes[i], i + 1
+    if n ~= out then
+      local bins = {}
+      for b = 0, out - 1 do
+        local first, last = (b * n) // out, -((-(b + 1) * n) // out)
+        local part = remo.op("opset8.Slice", {y, remo.const({first}, "i64"), remo.const({last}, "i64"),
+                                               remo.const({1}, "i64"), remo.const({axis}, "i64")})
+        bins[#bins + 1] = remo.op(reduce, {part, remo.const({axis}, "i64")}, {keep_dims = true})
+      end
+      y = remo.op("opset1.Concat", bins, {axis = axis})
+    end
+  end
+  return y
+end
+
 local function translate_pool(node)
   local x = util.required(node, "X")
   local rank = util.rank(x, node.type)
@@ -32,24 +70,7 @@ local function translate_pool(node)
     if all_one then
       y = whole_window()
     else
-      local kernel = {}
-      for i = 1, spatial do
-        local size = shape and shape[i + 2] or -1
-        if size < 0 then error(node.type .. ": adaptive pooling needs static spatial sizes") end
-        if size % ksize[i] ~= 0 then
-          error(node.type .. ": adaptive pooling of size " .. size .. " to " .. ksize[i] ..
-                " has unequal bins, which is not supported")
-        end
-        kernel[i] = size // ksize[i]
-      end
-      local zeros = {}
-      for i = 1, spatial do zeros[i] = 0 end
-      local attrs = {kernel = kernel, strides = kernel, pads_begin = zeros, pads_end = zeros}
-      if kind == "max" then y = remo.op("opset1.MaxPool", {x}, attrs)
-      else
-        attrs["exclude-pad"] = true
-        y = remo.op("opset1.AvgPool", {x}, attrs)
-      end
+      y = adaptive_pool(x, kind, ksize, shape, node.type)
     end
   else
     local pads_begin, pads_end = util.split_paddings(node:attr("paddings", {}), spatial, node.type)
