@@ -212,3 +212,15 @@ remo.translate("paddle.split", function(node)
   end
   return util.outputs(node, {Out = parts})
 end)
+
+-- stack: the inputs gain a dimension at `axis` and are joined along it.
+remo.translate("paddle.stack", function(node)
+  local xs = util.inputs(node, "X")
+  if #xs == 0 then error("stack has no inputs") end
+  local axis = node:attr("axis", 0)
+  local rank = util.rank(xs[1], "stack") + 1
+  axis = util.axis(axis, rank)
+  local parts = {}
+  for i, x in ipairs(xs) do parts[i] = remo.op("opset1.Unsqueeze", {x, i64({axis})}) end
+  return util.outputs(node, {Y = remo.op("opset1.Concat", parts, {axis = axis})})
+end)
