@@ -80,17 +80,17 @@ Tensor read_one(ParamCursor& in, const std::shared_ptr<const MappedFile>& file) 
   if (!desc.ParseFromArray(desc_bytes, desc_size) || !desc.IsInitialized())
     in.fail("the tensor description is not a valid TensorDesc", desc_at);
   std::optional<ElementType> type = element_type_from_paddle(desc.data_type());
-  if (!type) in.fail("unsupported element type " + paddle_type_name(desc.data_type()));
+  if (!type) in.fail("unsupported element type " + paddle_type_name(desc.data_type()), desc_at);
   Shape shape(desc.dims().begin(), desc.dims().end());
   size_t count = 0;
   try {
     count = element_count(shape);  // rejects negative dimensions and overflow
   } catch (const Error& e) {
-    in.fail(std::string("shape ") + shape_to_string(shape) + ": " + e.what());
+    in.fail(std::string("shape ") + shape_to_string(shape) + ": " + e.what(), desc_at);
   }
   const size_t element_bytes = bit_width(*type) / 8;
   if (count > std::numeric_limits<size_t>::max() / element_bytes)
-    in.fail("byte size of shape " + shape_to_string(shape) + " overflows");
+    in.fail("byte size of shape " + shape_to_string(shape) + " overflows", desc_at);
   const size_t bytes = count * element_bytes;
   const size_t offset = in.offset();
   in.take(bytes, "data of shape " + shape_to_string(shape) + " " + std::string(type_name(*type)));

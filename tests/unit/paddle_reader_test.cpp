@@ -324,6 +324,44 @@ TEST(PaddleReader, UnsupportedTensorVersionIsAnError) {
   EXPECT_NE(e.find("variable 'w' (at offset 0): unsupported tensor version 5"), std::string::npos) << e;
 }
 
+TEST(PaddleReader, AnUnsupportedParameterTypeIsNamed) {
+  ScratchDir dir;
+  std::string e = error_of(write_model(dir, small_program(), param_record(pp::VarType::COMPLEX64, {2}, std::string(16, 'x'))));
+  EXPECT_NE(e.find("variable 'w' (at offset 20): unsupported element type COMPLEX64"), std::string::npos) << e;
+}
+
+TEST(PaddleReader, AHugeLoDLevelIsATruncation) {
+  ScratchDir dir;
+  std::string params;
+  put<uint32_t>(params, 0);
+  put<uint64_t>(params, 1);
+  put<uint64_t>(params, uint64_t{1} << 62);
+  std::string e = error_of(write_model(dir, small_program(), params));
+  EXPECT_NE(e.find("variable 'w': truncated LoD level: needs 4611686018427387904 bytes at offset 20"),
+            std::string::npos)
+      << e;
+}
+
+TEST(PaddleReader, ANegativeDescriptionSizeIsAnError) {
+  ScratchDir dir;
+  std::string params;
+  put<uint32_t>(params, 0);
+  put<uint64_t>(params, 0);
+  put<uint32_t>(params, 0);
+  put<int32_t>(params, -5);
+  std::string e = error_of(write_model(dir, small_program(), params));
+  EXPECT_NE(e.find("negative tensor description size -5"), std::string::npos) << e;
+}
+
+TEST(PaddleReader, AFedVariableOfAnUnsupportedTypeIsNamed) {
+  ScratchDir dir;
+  pp::ProgramDesc program = small_program();
+  program.mutable_blocks(0)->mutable_vars(2)->mutable_type()->mutable_dense_tensor()->mutable_tensor()->set_data_type(
+      pp::VarType::COMPLEX128);
+  std::string e = error_of(write_model(dir, program, param_record(pp::VarType::FP32, {2}, floats({1, 2}))));
+  EXPECT_NE(e.find("(paddle.feed): fed variable 'x' has unsupported element type COMPLEX128"), std::string::npos) << e;
+}
+
 TEST(PaddleReader, GarbageProgramIsAnError) {
   ScratchDir dir;
   const fs::path model = dir.path() / "bad.pdmodel";
