@@ -1,15 +1,23 @@
--- Paddle batch_norm (inference: the saved running statistics) -> BatchNormInference-5.
+-- Paddle batch_norm (inference: the saved running statistics) -> x * k + (bias - mean * k) with
+-- k = scale / sqrt(variance + epsilon). The statistics are constants, so the arithmetic on them
+-- folds away and the middle phase's weight folding moves the Multiply into a preceding
+-- convolution's weights.
 local util = require("paddle_util")
 
 remo.translate("paddle.batch_norm", function(node)
   local x = util.required(node, "X")
   local rank = util.rank(x, "batch_norm")
+  if rank < 2 then error("batch_norm needs an input of rank 2 or more") end
   local nchw = util.channels_first(node, "data_layout")
   if not nchw then x = util.to_channels_first(x, rank) end
-  local y = remo.op("opset5.BatchNormInference", {
-    x, util.required(node, "Scale"), util.required(node, "Bias"),
-    util.required(node, "Mean"), util.required(node, "Variance"),
-  }, {epsilon = node:attr("epsilon", 1e-5)})
+  local scale, bias = util.required(node, "Scale"), util.required(node, "Bias")
+  local mean, var = util.required(node, "Mean"), util.required(node, "Variance")
+  local eps = remo.const(node:attr("epsilon", 1e-5), var:type())
+  local std = remo.op("opset1.Sqrt", {remo.op("opset1.Add", {var, eps})})
+  local k = remo.op("opset1.Divide", {scale, std})
+  local shift = remo.op("opset1.Subtract", {bias, remo.op("opset1.Multiply", {mean, k})})
+  local y = remo.op("opset1.Multiply", {x, util.per_channel(k, rank)})
+  y = remo.op("opset1.Add", {y, util.per_channel(shift, rank)})
   if not nchw then y = util.to_channels_last(y, rank) end
   return util.outputs(node, {Y = y})
 end)
