@@ -60,4 +60,5 @@ stage build-sanitized build_sanitized
 stage unit-sanitized ctest --test-dir build-asan --output-on-failure -j2
 stage conformance-sanitized "$PY" tests/conformance/run_conformance.py build-asan/remo
 stage behaviour-sanitized "$PY" tests/conformance/test_cli_behaviour.py build-asan/remo
+stage conformance-paddle-sanitized "$PY" tests/conformance/run_paddle_conformance.py build-asan/remo
 summary
