@@ -29,7 +29,7 @@ counts() { # the last "N passed, M failed" line a stage printed, as "N M"
 
 summary() { # sums whatever the conformance, behaviour and dynamic-shapes stages got to count
   local p=0 f=0 n m ran=
-  for s in conformance behaviour options dynamic-shapes tf-conformance; do
+  for s in conformance behaviour options dynamic-shapes tf-conformance conformance-paddle; do
     read -r n m <<<"$(counts "$s")" || true
     [[ -n ${n:-} ]] && ran=1
     p=$((p + ${n:-0})) f=$((f + ${m:-0}))
@@ -53,6 +53,9 @@ stage onnx-node-tests "$PY" tests/conformance/onnx_backend.py build/remo --quiet
 # TensorFlow frozen graphs (Keras MobileNetV2, ResNet50, an op mix) against TensorFlow's outputs;
 # the models are generated once into the cache (make_tf_models.py, ~40 s cold).
 stage tf-conformance "$PY" tests/conformance/run_tf_conformance.py build/remo
+# Paddle legacy-format models against Paddle's own inference (models cached like the CNNs).
+stage models-paddle "$PY" tests/conformance/make_paddle_models.py
+stage conformance-paddle "$PY" tests/conformance/run_paddle_conformance.py build/remo
 
 # The same suites once more with AddressSanitizer and UndefinedBehaviorSanitizer: memory errors
 # and undefined behaviour fail the run even when the results happen to be right.
@@ -65,4 +68,5 @@ stage unit-sanitized ctest --test-dir build-asan --output-on-failure -j2
 stage conformance-sanitized "$PY" tests/conformance/run_conformance.py build-asan/remo
 stage behaviour-sanitized "$PY" tests/conformance/test_cli_behaviour.py build-asan/remo
 stage options-sanitized "$PY" tests/conformance/test_options.py build-asan/remo
+stage conformance-paddle-sanitized "$PY" tests/conformance/run_paddle_conformance.py build-asan/remo
 summary

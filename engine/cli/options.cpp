@@ -201,7 +201,8 @@ CliRequest parse_command_line(const std::vector<std::string>& args) {
     } else if (flag == "--framework") {
       std::string fw = value();
       if (fw == "tensorflow") fw = "tf";
-      if (fw != "onnx" && fw != "tf") throw Error("--framework " + fw + ": supported are onnx and tf");
+      if (fw != "onnx" && fw != "tf" && fw != "paddle")
+        throw Error("--framework " + fw + ": supported are onnx, tf (tensorflow) and paddle");
       c.framework = fw;
       c.recorded_options.emplace_back("framework", fw);
     } else if (flag == "--input_model_is_text") {
@@ -262,7 +263,7 @@ Converts a trained model to OpenVINO IR (FILE.xml + FILE.bin).
   --tensorflow_custom_operations_config_update FILE
                            rewrite FILE's scope entries with the inputs/outputs found in the
                            model (as mo does), then convert
-  --framework NAME         source framework (onnx, tf); taken from the file extension by default
+  --framework NAME         source framework (onnx, tf, paddle); taken from the file extension by default
   --input_model_is_text    the TensorFlow model is a text GraphDef (implied by .pbtxt)
   --disable_nhwc_to_nchw   keep a TensorFlow model's NHWC inputs (default: rank-4 inputs become
                            NCHW, docs/tensorflow.md)

@@ -24,6 +24,7 @@
 #include "engine/rules/translate.h"
 #include "frontends/onnx/onnx_reader.h"
 #include "frontends/tensorflow/tf_reader.h"
+#include "frontends/paddle/paddle_reader.h"
 
 namespace remo {
 namespace fs = std::filesystem;
@@ -36,8 +37,13 @@ std::string framework_of(const ConvertOptions& options) {
   const std::string ext = fs::path(options.input_model).extension().string();
   if (ext == ".onnx") return "onnx";
   if (ext == ".pb" || ext == ".pbtxt" || options.input_model_is_text) return "tf";
+  // Paddle: a .pdmodel, or the older layout (a folder with __model__ and one file per weight).
+  std::error_code ec;
+  if (ext == ".pdmodel" || fs::path(options.input_model).filename() == "__model__" ||
+      fs::is_directory(options.input_model, ec))
+    return "paddle";
   throw Error(options.input_model + ": unknown model format '" + ext +
-              "' (supported: .onnx, .pb, .pbtxt; or give --framework)");
+              "' (supported: .onnx, .pb, .pbtxt, .pdmodel, a Paddle __model__ or its folder; or give --framework)");
 }
 
 // Reads the model with the frontend of its framework. The TensorFlow reader takes the --input
@@ -61,6 +67,7 @@ std::unique_ptr<Graph> read_model(const ConvertOptions& options) {
     if (edits.inputs.empty()) tf.input_shapes = edits.input_shapes;
     return read_tf_model(path, tf);
   }
+  if (framework_of(options) == "paddle") return read_paddle_model(path);
   return read_onnx_model(path);
 }
 

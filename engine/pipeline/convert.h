@@ -13,6 +13,8 @@ namespace remo {
 
 struct ConvertOptions {
   std::string input_model;
+  // "onnx" or "paddle" (--framework); empty: taken from the file extension.
+  std::string framework;
   std::string output_dir = ".";
   std::string model_name;               // default: the model file's stem
   std::string framework;                // --framework: onnx or tf; default: from the extension

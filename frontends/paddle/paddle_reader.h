@@ -1,0 +1,30 @@
+#pragma once
+// Paddle frontend, legacy inference format: MODEL.pdmodel (a serialized ProgramDesc) plus
+// MODEL.pdiparams beside it (see paddle_params.h), read without Paddle. The older layout is read
+// too: a folder with the program in `__model__` and each persistable variable in a file named
+// after it (the same per-tensor layout, one tensor per file); it is used when no
+// MODEL.pdiparams is beside the program. A folder given as the model means FOLDER/__model__.
+//
+// The graph built from block 0 of the program:
+// - each persistable variable is an opset1.Constant viewing the mapped .pdiparams;
+// - each `feed` op makes an opset1.Parameter (in `col` order) with the fed variable's declared
+//   type and shape (-1 for a dimension unknown until run time);
+// - each `fetch` op makes an opset1.Result "<variable>/sink_port_0" (in `col` order);
+// - every other op becomes one node "paddle.<type>" whose inputs are the arguments of its input
+//   slots flattened in the order the OpDesc lists them, its outputs likewise; the attributes
+//   "paddle:inputs" and "paddle:outputs" name the slot of each input and output ("X", "Filter",
+//   "Out"...), and every OpDesc attribute is converted (paddle_attributes.h);
+// - a program may write a variable again (batch_norm's MeanOut): a reader sees the latest write.
+// graph.meta gets "framework" = "paddle" and "program_version".
+#include <memory>
+#include <string>
+
+#include "engine/graph/graph.h"
+
+namespace remo {
+
+// Reads a .pdmodel (or __model__, or a folder holding one) and its parameters. Throws remo::Error whose message starts with the file's
+// path and names the op or variable that is wrong.
+std::unique_ptr<Graph> read_paddle_model(const std::string& path);
+
+}  // namespace remo
