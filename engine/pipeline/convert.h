@@ -13,11 +13,9 @@ namespace remo {
 
 struct ConvertOptions {
   std::string input_model;
-  // "onnx" or "paddle" (--framework); empty: taken from the file extension.
-  std::string framework;
   std::string output_dir = ".";
   std::string model_name;               // default: the model file's stem
-  std::string framework;                // --framework: onnx or tf; default: from the extension
+  std::string framework;                // --framework: onnx, tf or paddle; default: from the extension
   bool input_model_is_text = false;     // --input_model_is_text: a TensorFlow text GraphDef
   bool disable_nhwc_to_nchw = false;    // --disable_nhwc_to_nchw: keep TensorFlow's NHWC inputs
   std::vector<std::string> extensions;  // rule folders searched after the built-in one
