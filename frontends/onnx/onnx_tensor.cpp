@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/graph/error.h"
+#include "engine/limits/limits.h"
 #include "frontends/onnx/onnx_element_types.h"
 #include "frontends/onnx/onnx_external_data.h"
 
@@ -87,6 +88,7 @@ Tensor tensor_from_onnx(const onnx::TensorProto& proto, std::shared_ptr<const Bu
   if (count > SIZE_MAX / element_bytes)
     throw Error(label + ": byte size of shape " + shape_to_string(shape) + " overflows");
   const size_t needed = count * element_bytes;
+  check_limit(kMaxTensorElements, count, label);
 
   if (proto.data_location() == onnx::TensorProto::EXTERNAL) {
     auto bytes = external.load(proto, needed, label);
