@@ -65,7 +65,7 @@ fuzz_smoke() {
       echo "fuzz target $t failed"
       return 1
     fi
-    echo "$t: $(grep -E '^#[0-9]+ +DONE' "$log/fuzz-$t" | tail -n 1)"
+    echo "$t: $(grep -E '^#[0-9]+[[:space:]]+DONE' "$log/fuzz-$t" | tail -n 1)"
   done
 }
 stage fuzz-smoke fuzz_smoke
