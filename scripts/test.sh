@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The whole test: build, unit tests, then end-to-end conformance and CLI behaviour
-# against OpenVINO + onnxruntime, then all of it again built with ASan and UBSan. Stops at the
-# first failing stage. The last line is "N passed, M failed" over the conformance, behaviour and options
-# cases of the plain build.
+# against OpenVINO + onnxruntime (and TensorFlow, Paddle), then all of it again built with ASan
+# and UBSan, then a short fuzz run of every reader. Stops at the first failing stage. The last
+# line is "N passed, M failed" over the conformance, behaviour and options cases of the plain build.
 # Everything downloaded or generated is cached under ${REMO_CACHE:-~/.cache/remo}.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -57,16 +57,28 @@ stage tf-conformance "$PY" tests/conformance/run_tf_conformance.py build/remo
 stage models-paddle "$PY" tests/conformance/make_paddle_models.py
 stage conformance-paddle "$PY" tests/conformance/run_paddle_conformance.py build/remo
 
-# The same suites once more with AddressSanitizer and UndefinedBehaviorSanitizer: memory errors
-# and undefined behaviour fail the run even when the results happen to be right.
-build_sanitized() {
-  cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DREMO_SANITIZE=ON >/dev/null
-  cmake --build build-asan -j"$(nproc)"
-}
-stage build-sanitized build_sanitized
+# The same suites once more with AddressSanitizer and UndefinedBehaviorSanitizer (a clang build
+# that also holds the libFuzzer targets): memory errors and undefined behaviour fail the run even
+# when the results happen to be right.
+stage build-sanitized scripts/build-sanitized.sh
 stage unit-sanitized ctest --test-dir build-asan --output-on-failure -j2
 stage conformance-sanitized "$PY" tests/conformance/run_conformance.py build-asan/remo
 stage behaviour-sanitized "$PY" tests/conformance/test_cli_behaviour.py build-asan/remo
 stage options-sanitized "$PY" tests/conformance/test_options.py build-asan/remo
 stage conformance-paddle-sanitized "$PY" tests/conformance/run_paddle_conformance.py build-asan/remo
+
+# A short fuzz run of every reader (REMO_FUZZ_SMOKE_SECONDS each, default 30): a crash, leak or
+# hang fails the stage and leaves the input in build-asan/crashes/TARGET/.
+fuzz_smoke() {
+  local t
+  for t in $(scripts/fuzz.sh --list); do
+    if ! scripts/fuzz.sh "$t" "${REMO_FUZZ_SMOKE_SECONDS:-30}" >"$log/fuzz-$t" 2>&1; then
+      tail -n 60 "$log/fuzz-$t"
+      echo "fuzz target $t failed"
+      return 1
+    fi
+    echo "$t: $(grep -E '^#[0-9]+[[:space:]]+DONE' "$log/fuzz-$t" | tail -n 1)"
+  done
+}
+stage fuzz-smoke fuzz_smoke
 summary

@@ -1,6 +1,10 @@
 #include "engine/graph/element_type.h"
 
 #include <array>
+#include <cstdint>
+#include <string>
+
+#include "engine/graph/error.h"
 
 namespace remo {
 namespace {
@@ -52,7 +56,11 @@ std::string_view precision_name(ElementType type) { return info(type).precision;
 size_t bit_width(ElementType type) { return info(type).bits; }
 
 size_t byte_size(ElementType type, size_t count) {
-  return (count * bit_width(type) + 7) / 8;
+  const size_t bits = bit_width(type);
+  // Counts come from file data (shapes), so the product is checked, never left to wrap around.
+  if (bits != 0 && count > (SIZE_MAX - 7) / bits)
+    throw Error(std::to_string(count) + " elements of " + std::string(type_name(type)) + " are more bytes than fit in memory");
+  return (count * bits + 7) / 8;
 }
 
 std::optional<ElementType> parse_element_type(std::string_view name) {

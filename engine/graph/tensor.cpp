@@ -6,6 +6,7 @@
 
 #include "engine/graph/error.h"
 #include "engine/graph/narrow_float.h"
+#include "engine/limits/limits.h"
 
 namespace remo {
 
@@ -13,6 +14,7 @@ Tensor::Tensor(ElementType type, Shape shape, std::shared_ptr<const Buffer> data
     : type_(type), shape_(std::move(shape)), count_(remo::element_count(shape_)),
       data_(std::move(data)) {
   check(data_ != nullptr, "tensor without data");
+  check_limit(kMaxTensorElements, count_, "tensor of " + std::string(type_name(type_)) + shape_to_string(shape_));
   check(data_->size() >= byte_count(),
         "tensor of " + std::string(type_name(type_)) + shape_to_string(shape_) + " needs " +
             std::to_string(byte_count()) + " bytes but has " + std::to_string(data_->size()));

@@ -2,10 +2,12 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
 #include "engine/graph/error.h"
+#include "engine/lua/lua_pattern_guard.h"
 
 namespace remo {
 namespace {
@@ -33,6 +35,71 @@ int message_handler(lua_State* L) {
   if (!msg) msg = luaL_tolstring(L, 1, nullptr);
   luaL_traceback(L, L, msg, 1);
   return 1;
+}
+
+// Builds the function that makes each script file's _ENV (trusted code, run once per sandbox).
+// A file's environment reads through to the globals but writes only to itself; its `_G` is
+// itself; the libraries it sees (and the remo API table) are read-only views of its own, so no
+// file can change what string.format or remo.op mean for another (even with rawset); and
+// neither the environment's metatable nor the string metatable can be fetched, so
+// `getmetatable('').__index` cannot be used to rewire string methods for everyone.
+constexpr const char* kEnvironmentFactory = R"lua(
+local globals, setmetatable, error, tostring, rawget, rawset, type, ipairs = ...
+local metas = {}
+local function view_meta(name)  -- the metatable of read-only views of globals[name]
+  local lib = rawget(globals, name)
+  if type(lib) ~= "table" then return nil end
+  local meta = metas[name]
+  if not meta or meta.__index ~= lib then
+    meta = {__index = lib, __metatable = false, __newindex = function(_, key)
+      error("the " .. name .. " library is read-only (assigning " .. name .. "." .. tostring(key) .. ")", 2)
+    end}
+    metas[name] = meta
+  end
+  return meta
+end
+getmetatable("").__metatable = false
+local env_meta = {__index = globals, __metatable = false}
+return function()
+  local env = setmetatable({}, env_meta)
+  env._G = env
+  for _, name in ipairs({"string", "table", "math", "utf8", "remo"}) do
+    local meta = view_meta(name)
+    if meta then rawset(env, name, setmetatable({}, meta)) end
+  end
+  return env
+end
+)lua";
+
+// Protected body of run_file: arg 1 is the loaded chunk, upvalue 1 the environment factory.
+int run_chunk_in_new_environment(lua_State* L) {
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_call(L, 0, 1);
+  if (!lua_setupvalue(L, 1, 1)) lua_pop(L, 1);
+  lua_call(L, 0, 0);
+  return 0;
+}
+
+// setmetatable, refusing metatables with a __gc field: Lua runs finalizers with hooks switched
+// off, so a finalizer would run outside the instruction budget (an endless one would hang remo).
+// Lua only registers a finalizer when the metatable has __gc at this moment, so checking here is
+// enough. Upvalue 1: the original setmetatable.
+int setmetatable_without_gc(lua_State* L) {
+  // The argument checks here, so that their messages name setmetatable and the script's line.
+  luaL_checktype(L, 1, LUA_TTABLE);
+  luaL_argexpected(L, lua_type(L, 2) == LUA_TNIL || lua_type(L, 2) == LUA_TTABLE, 2, "nil or table");
+  if (lua_type(L, 2) == LUA_TTABLE) {
+    lua_pushliteral(L, "__gc");
+    const bool has_gc = lua_rawget(L, 2) != LUA_TNIL;
+    lua_pop(L, 1);
+    if (has_gc)
+      return luaL_error(L, "setmetatable: __gc finalizers are not allowed in rule scripts "
+                           "(they would run outside the instruction budget)");
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
 }
 
 void open_library(lua_State* L, const char* name, lua_CFunction open) {
@@ -87,19 +154,44 @@ LuaSandbox::LuaSandbox(LuaLimits limits) : limits_(limits) {
   open_library(L_, LUA_MATHLIBNAME, luaopen_math);
   open_library(L_, LUA_UTF8LIBNAME, luaopen_utf8);
   lua_pushglobaltable(L_);
-  // Anything that reaches files, loads code or bytecode, or steers the collector goes.
-  for (const char* name : {"dofile", "loadfile", "load", "collectgarbage", "require"}) {
+  // Anything that reaches files, loads code or bytecode, or steers the collector goes; so does
+  // xpcall, whose message handler would run again for every error the exhausted budget raises
+  // inside it, without end (pcall remains).
+  for (const char* name : {"dofile", "loadfile", "load", "collectgarbage", "require", "xpcall"}) {
     lua_pushnil(L_);
     lua_setfield(L_, -2, name);
   }
   lua_pushcfunction(L_, lua_log);
   lua_setfield(L_, -2, "print");
+  lua_getfield(L_, -1, "setmetatable");
+  lua_pushcclosure(L_, setmetatable_without_gc, 1);
+  lua_setfield(L_, -2, "setmetatable");
   lua_getfield(L_, -1, "string");
   lua_pushnil(L_);
   lua_setfield(L_, -2, "dump");
   lua_pop(L_, 1);
+  install_pattern_guard(L_, limits_.instructions_per_call);
   globals_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
+  if (luaL_loadbufferx(L_, kEnvironmentFactory, std::strlen(kEnvironmentFactory), "=sandbox", "t") != LUA_OK) {
+    lua_close(L_);
+    throw Error("cannot build the Lua sandbox environment");
+  }
+  push_globals();
+  lua_getglobal(L_, "setmetatable");
+  lua_getglobal(L_, "error");
+  for (const char* name : {"tostring", "rawget", "rawset", "type", "ipairs"}) lua_getglobal(L_, name);
+  if (lua_pcall(L_, 8, 1, 0) != LUA_OK) {
+    std::string message = lua_tostring(L_, -1) ? lua_tostring(L_, -1) : "unknown error";
+    lua_close(L_);
+    throw Error("cannot build the Lua sandbox environment: " + message);
+  }
+  env_factory_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
   lua_sethook(L_, &LuaSandbox::count_hook, LUA_MASKCOUNT, kHookEvery);
+}
+
+void LuaSandbox::push_new_environment() {
+  lua_rawgeti(L_, LUA_REGISTRYINDEX, env_factory_ref_);
+  lua_call(L_, 0, 1);
 }
 
 LuaSandbox::~LuaSandbox() {
@@ -147,14 +239,12 @@ void LuaSandbox::run_file(const std::string& path, const std::string& chunk_name
     lua_pop(L_, 1);
     throw Error(message);
   }
-  // The chunk's _ENV: a table of its own that reads through to the sandbox globals.
-  lua_newtable(L_);
-  lua_newtable(L_);
-  push_globals();
-  lua_setfield(L_, -2, "__index");
-  lua_setmetatable(L_, -2);
-  if (!lua_setupvalue(L_, -2, 1)) lua_pop(L_, 1);
-  protected_call(0, 0, "");
+  // The chunk runs in an environment of its own (see kEnvironmentFactory), made inside the
+  // protected call so that even running out of memory there is an ordinary error.
+  lua_rawgeti(L_, LUA_REGISTRYINDEX, env_factory_ref_);
+  lua_pushcclosure(L_, run_chunk_in_new_environment, 1);
+  lua_insert(L_, -2);
+  protected_call(1, 0, "");
 }
 
 }  // namespace remo

@@ -36,6 +36,10 @@ class LuaSandbox {
 
   // The globals table every script environment reads through; the API is installed here.
   void push_globals();
+  // Pushes a fresh environment for one script file or module: reads fall back to the globals,
+  // writes stay in it, `_G` is itself, the standard libraries are read-only views. Must be
+  // called from Lua (inside a protected call), as a memory error may be raised.
+  void push_new_environment();
 
  private:
   static void* allocate(void* ud, void* ptr, size_t osize, size_t nsize);
@@ -47,6 +51,7 @@ class LuaSandbox {
   size_t allocated_ = 0;
   uint64_t instructions_ = 0;
   int globals_ref_ = LUA_NOREF;
+  int env_factory_ref_ = LUA_NOREF;
 };
 
 // The sandbox that owns this state (set at creation).

@@ -15,6 +15,7 @@
 #include "engine/pipeline/optimize.h"
 #include "engine/pipeline/preprocess.h"
 #include "engine/pipeline/verify.h"
+#include "engine/pipeline/output_guard.h"
 #include "engine/ops/custom_ops.h"
 #include "engine/rules/lua_pass.h"
 #include "engine/rules/phase_driver.h"
@@ -116,8 +117,11 @@ ConvertSummary convert_model(const ConvertOptions& options) {
   folders.insert(folders.end(), options.extensions.begin(), options.extensions.end());
   RuleSet rules(folders);
   std::optional<MoConfig> config;
-  if (!options.transformations_config.empty())
-    config = load_mo_config(resolve_mo_config_path(options.transformations_config, RuleSet::builtin_configs_folder()));
+  std::string config_path;
+  if (!options.transformations_config.empty()) {
+    config_path = resolve_mo_config_path(options.transformations_config, RuleSet::builtin_configs_folder());
+    config = load_mo_config(config_path);
+  }
 
   const ModelEditOptions edits = edits_after_reading(options);
   int stage_index = 0;
@@ -199,12 +203,9 @@ ConvertSummary convert_model(const ConvertOptions& options) {
   write.conversion_parameters = options.recorded_options;
   write.custom_ops = &rules.custom_ops();
   fs::path dir(options.output_dir);
-  std::error_code ec;
-  for (const char* ext : {".xml", ".bin"}) {
-    fs::path out = dir / (model_name + ext);
-    if (fs::exists(out, ec) && fs::equivalent(out, options.input_model, ec))
-      throw Error(out.string() + ": refusing to overwrite the input model");
-  }
+  check_outputs_spare_inputs({(dir / (model_name + ".xml")).string(), (dir / (model_name + ".bin")).string()},
+                             conversion_inputs(*graph, options.input_model,
+                                               {config_path, options.transformations_config_update}));
   stage("writing the IR");
   write_ir(*graph, options.output_dir, write);
   return ConvertSummary{(dir / (model_name + ".xml")).string(), (dir / (model_name + ".bin")).string(),

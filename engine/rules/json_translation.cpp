@@ -6,6 +6,7 @@
 
 #include "engine/graph/error.h"
 #include "engine/rules/json_attr.h"
+#include "engine/rules/json_depth.h"
 
 namespace remo {
 namespace {
@@ -69,9 +70,11 @@ std::map<std::string, Translator> parse_json_rule_file(const std::string& path, 
   if (!in) throw Error(display + ": cannot read the file");
   json root;
   try {
-    root = json::parse(in);
+    root = parse_json_depth_limited(in);
   } catch (const json::exception& e) {  // syntax errors, and numbers too large for a double
     throw Error(display + ": invalid JSON: " + e.what());
+  } catch (const Error& e) {  // nested deeper than REMO_MAX_JSON_DEPTH
+    throw Error(display + ": " + e.what());
   }
   std::map<std::string, Translator> out;
   if (!root.is_object()) throw Error(display + ": expected a JSON object at the top");

@@ -12,6 +12,7 @@
 
 #include "engine/graph/error.h"
 #include "engine/ops/op_registry.h"
+#include "engine/rules/json_depth.h"
 
 namespace remo {
 namespace {
@@ -732,9 +733,11 @@ std::vector<PatternRule> parse_pattern_rules(const std::string& path, const std:
   if (!in) throw Error(file + ": cannot read the file");
   json root;
   try {
-    root = json::parse(in);
+    root = parse_json_depth_limited(in);
   } catch (const json::exception& e) {  // syntax errors, and numbers too large for a double
     throw Error(file + ": invalid JSON: " + e.what());
+  } catch (const Error& e) {  // nested deeper than REMO_MAX_JSON_DEPTH
+    throw Error(file + ": " + e.what());
   }
   std::vector<PatternRule> out;
   if (!root.is_object() || !root.contains("patterns")) return out;

@@ -148,12 +148,8 @@ int RuleSet::lua_require(lua_State* L) {
     std::string source((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     std::string chunk = "@" + display;
     if (luaL_loadbufferx(L, source.data(), source.size(), chunk.c_str(), "t") != LUA_OK) return lua_error(L);
-    lua_newtable(L);  // the module's own _ENV, reading through to the sandbox globals
-    lua_newtable(L);
-    self->lua_->push_globals();
-    lua_setfield(L, -2, "__index");
-    lua_setmetatable(L, -2);
-    lua_setupvalue(L, -2, 1);
+    self->lua_->push_new_environment();  // the module's own _ENV, reading through to the globals
+    if (!lua_setupvalue(L, -2, 1)) lua_pop(L, 1);
     lua_call(L, 0, 1);
     if (lua_isnil(L, -1)) {
       lua_pop(L, 1);

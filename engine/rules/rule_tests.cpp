@@ -13,6 +13,7 @@
 #include "engine/ops/custom_ops.h"
 #include "engine/passes/constant_folding.h"
 #include "engine/passes/evaluate_graph.h"
+#include "engine/rules/json_depth.h"
 #include "engine/rules/phase_driver.h"
 #include "engine/rules/translate.h"
 
@@ -427,7 +428,7 @@ std::vector<RuleTestResult> run_rule_test_file(const std::string& path, RuleSet&
   try {
     std::ifstream in(path);
     if (!in) throw Error("cannot read the file");
-    doc = Json::parse(in);
+    doc = parse_json_depth_limited<Json>(in);
     At root{doc, "$"};
     root.object();
     At tests = root["tests"];

@@ -1,6 +1,9 @@
 #include "frontends/onnx/onnx_attributes.h"
 
+#include <google/protobuf/unknown_field_set.h>
+
 #include "engine/graph/error.h"
+#include "frontends/onnx/onnx_limits.h"
 #include "frontends/onnx/onnx_tensor.h"
 
 namespace remo::onnx_import {
@@ -11,6 +14,14 @@ using AttrProto = onnx::AttributeProto;
 // IR version 1 files have no `type` field; the kind is whichever value field is set.
 AttrProto::AttributeType kind_of(const AttrProto& a) {
   if (a.type() != AttrProto::UNDEFINED) return a.type();
+  // A type number this onnx version does not know lands among the unknown fields (field 20);
+  // guessing the kind from the value fields would silently read it as something else.
+  const google::protobuf::UnknownFieldSet& unknown = a.unknown_fields();
+  for (int i = 0; i < unknown.field_count(); ++i)
+    if (unknown.field(i).number() == AttrProto::kTypeFieldNumber &&
+        unknown.field(i).type() == google::protobuf::UnknownField::TYPE_VARINT)
+      throw Error("unknown attribute type " + std::to_string(unknown.field(i).varint()) +
+                  " (expected one of onnx.AttributeProto.AttributeType: FLOAT, INT, STRING, TENSOR, GRAPH, ...)");
   if (a.has_f()) return AttrProto::FLOAT;
   if (a.has_i()) return AttrProto::INT;
   if (a.has_s()) return AttrProto::STRING;
@@ -42,12 +53,13 @@ void convert(const AttrProto& a, ExternalData& external, const SubgraphReader& r
   switch (kind_of(a)) {
     case AttrProto::FLOAT: return add(attrs, a.name(), static_cast<double>(a.f()));
     case AttrProto::INT: return add(attrs, a.name(), a.i());
-    case AttrProto::STRING: return add(attrs, a.name(), a.s());
+    case AttrProto::STRING: check_string(a.s(), "string value"); return add(attrs, a.name(), a.s());
     case AttrProto::FLOATS:
       return add(attrs, a.name(), std::vector<double>(a.floats().begin(), a.floats().end()));
     case AttrProto::INTS:
       return add(attrs, a.name(), std::vector<int64_t>(a.ints().begin(), a.ints().end()));
     case AttrProto::STRINGS:
+      for (const std::string& text : a.strings()) check_string(text, "string value");
       return add(attrs, a.name(), std::vector<std::string>(a.strings().begin(), a.strings().end()));
     case AttrProto::TENSOR: return add(attrs, a.name(), tensor_from_onnx(a.t(), nullptr, external));
     case AttrProto::GRAPH: {
@@ -82,6 +94,7 @@ Attributes convert_attributes(const onnx::NodeProto& node, ExternalData& externa
   Attributes attrs;
   for (const AttrProto& a : node.attribute()) {
     if (a.name().empty()) throw Error("an attribute has no name");
+    check_string(a.name(), "attribute name");
     // The reader adds these itself; one coming from the file would be taken for a capture list.
     if (a.name().find(':') != std::string::npos)
       throw Error("attribute '" + a.name() + "': names with ':' are reserved for capture lists");

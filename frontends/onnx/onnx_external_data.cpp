@@ -107,4 +107,10 @@ std::shared_ptr<const Buffer> ExternalData::load(const onnx::TensorProto& tensor
   return std::make_shared<BufferView>(file, offset, size);
 }
 
+std::vector<std::string> ExternalData::files() const {
+  std::vector<std::string> out;
+  for (const auto& entry : files_) out.push_back(entry.first);
+  return out;
+}
+
 }  // namespace remo::onnx_import

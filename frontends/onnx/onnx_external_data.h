@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/graph/buffer.h"
 
@@ -26,6 +27,8 @@ class ExternalData {
   // `label` (e.g. "tensor 'w'") that names the location and what is wrong.
   std::shared_ptr<const Buffer> load(const onnx::TensorProto& tensor, size_t needed_bytes,
                                      const std::string& label);
+  // The canonical paths of every file mapped so far, sorted.
+  std::vector<std::string> files() const;
 
  private:
   // The mapped file at `location`, after the containment checks.

@@ -117,6 +117,7 @@ class GraphBuilder {
   };
 
   void declare(const std::string& name, const std::string& producer) {
+    check_string(name, "tensor name");
     auto [it, added] = producers_.emplace(name, producer);
     if (!added)
       throw Error("tensor '" + name + "' is produced twice: by " + it->second + " and by " + producer);
@@ -173,6 +174,9 @@ class GraphBuilder {
     for (int i = 0; i < proto.node_size(); ++i) {
       const onnx::NodeProto& node = proto.node(i);
       const std::string label = node_label(node, i);
+      check_string(node.name(), "node name");
+      check_string(node.op_type(), "op type");
+      check_string(node.domain(), "domain");
       if (node.op_type().empty()) throw Error(label + " has no op_type");
       if (!ctx_.domains.count(domain_of(node)))
         throw Error(label + ": the model imports no opset for domain '" + domain_of(node) + "'");
@@ -230,8 +234,9 @@ class GraphBuilder {
   }
 
   GraphPtr read_subgraph(const onnx::GraphProto& body, std::vector<std::string>& captures) {
-    if (depth_ >= kMaxGraphDepth)
-      throw Error("sub-graphs are nested more than " + std::to_string(kMaxGraphDepth) + " levels deep");
+    if (const int max_depth = max_graph_depth(); depth_ >= max_depth)
+      throw Error(limit_message(kMaxGraphDepth, "sub-graphs are nested more than " + std::to_string(max_depth) +
+                                                    " levels deep"));
     auto graph = std::make_shared<Graph>();
     GraphBuilder builder(*graph, ctx_, this, depth_ + 1);
     std::vector<InitializerRef> initializers;

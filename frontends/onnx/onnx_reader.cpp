@@ -39,6 +39,9 @@ std::unique_ptr<Graph> read_onnx_model(const std::string& path) {
     const std::set<std::string> domains = record_meta(*graph, split.model);
     onnx_import::ExternalData external(path);
     onnx_import::build_graph(*graph, *split.graph, domains, external);
+    graph->topological_order();  // a cycle is the file's fault: report it with the file's name
+    // The files the weights stay mapped from, so that the output never replaces one of them.
+    if (auto files = external.files(); !files.empty()) graph->meta["source_files"] = std::move(files);
     return graph;
   } catch (const Error& e) {
     throw Error(path + ": " + e.what());

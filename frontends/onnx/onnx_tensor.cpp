@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/graph/error.h"
+#include "engine/limits/limits.h"
 #include "frontends/onnx/onnx_element_types.h"
 #include "frontends/onnx/onnx_external_data.h"
 
@@ -96,6 +97,7 @@ Tensor tensor_from_onnx(const onnx::TensorProto& proto, std::shared_ptr<const Bu
   if (count > SIZE_MAX / 64)
     throw Error(label + ": byte size of shape " + shape_to_string(shape) + " overflows");
   const size_t needed = byte_size(*type, count);  // 4- and 2-bit types are packed, first element low
+  check_limit(kMaxTensorElements, count, label);
 
   if (proto.data_location() == onnx::TensorProto::EXTERNAL) {
     auto bytes = external.load(proto, needed, label);

@@ -92,7 +92,8 @@ SplitGraph split_graph(const std::shared_ptr<const MappedFile>& file, const std:
     }, "the graph");
   }
   if (!parse_message(out.graph, rest.data(), rest.size()))
-    malformed("the graph does not parse as a GraphProto (corrupt, or sub-graphs nested too deeply)");
+    malformed(limit_message(kMaxGraphDepth,
+                            "the graph does not parse as a GraphProto (corrupt, or sub-graphs nested too deeply)"));
   return out;
 }
 
@@ -102,7 +103,7 @@ bool parse_message(google::protobuf::MessageLite& message, const void* data, siz
   if (size > static_cast<size_t>(INT_MAX)) return false;
   google::protobuf::LogSilencer silence;
   CodedInputStream in(static_cast<const uint8_t*>(data), static_cast<int>(size));
-  in.SetRecursionLimit(kProtobufRecursionLimit);
+  in.SetRecursionLimit(protobuf_recursion_limit());
   return message.ParseFromCodedStream(&in) && in.ConsumedEntireMessage();
 }
 

@@ -1,5 +1,6 @@
 // libFuzzer target: the IR reader must read an .xml (with a fixed .bin beside it) or throw
 // remo::Error, whatever the XML says about offsets, sizes, shapes and ops.
+// fuzz-seeds: tests/fuzz/seeds/ir_reader/*.xml tests/data/**/*.xml
 #include <vector>
 
 #include "engine/graph/error.h"

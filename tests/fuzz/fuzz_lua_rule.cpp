@@ -1,5 +1,6 @@
 // libFuzzer target: any text as a Lua rule file must load or fail with remo::Error inside the
 // sandbox's small budgets — never crash, hang or escape.
+// fuzz-seeds: rules/**/*.lua scripts/replacers/*.lua docs/examples/**/*.lua tests/data/**/*.lua
 #include <filesystem>
 
 #include "engine/graph/error.h"

@@ -1,4 +1,5 @@
 // libFuzzer target: the ONNX reader must read a file or throw remo::Error, whatever its bytes.
+// fuzz-seeds: tests/fuzz/seeds/onnx_model/*.onnx tests/data/**/*.onnx
 #include "engine/graph/error.h"
 #include "frontends/onnx/onnx_reader.h"
 #include "tests/fuzz/fuzz_input_file.h"

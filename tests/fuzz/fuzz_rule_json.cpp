@@ -1,4 +1,5 @@
 // libFuzzer target: a rule folder holding one JSON rule file must load or throw remo::Error.
+// fuzz-seeds: rules/**/*.json docs/examples/**/*.json tests/data/**/*.json configs/*.json
 #include <filesystem>
 
 #include "engine/graph/error.h"

@@ -317,5 +317,21 @@ TEST(MoConfigUpdate, WritesScopeBoundariesAsMoDoes) {
   EXPECT_EQ(text, expected);
 }
 
+// Found by fuzz_mo_config: ".**" made std::regex backtrack without end; Python refuses it.
+TEST(MoConfigRegex, RepeatedQuantifiersAreRefused) {
+  for (const char* pattern : {".**Preprocessor/", "a+*", "x{2}+", "a?+"}) {
+    try {
+      PyRegex r(pattern);
+      ADD_FAILURE() << pattern << " compiled";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("multiple repeat"), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_TRUE(PyRegex(".*?Pre").match("xPre"));
+  EXPECT_TRUE(PyRegex("a{1,2}?b").match("ab"));
+  EXPECT_TRUE(PyRegex("[*+]+x").match("*+x"));
+  EXPECT_TRUE(PyRegex("\\*+").match("**"));
+}
+
 }  // namespace
 }  // namespace remo

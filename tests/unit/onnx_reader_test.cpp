@@ -748,6 +748,17 @@ TEST_F(OnnxReader, ExternalDataMustStayInsideTheModelFolder) {
   fs::create_symlink(outside, dir_ + "/link.bin");
   expect_error(external_model("link.bin"), "external data location 'link.bin' resolves to '" +
                                                fs::canonical(outside).string() + "', outside the model's folder");
+  // A folder inside that is a symlink to one outside, and a symlink chain that ends outside.
+  const std::string outside_dir = dir_ + "-outside-dir";
+  fs::create_directories(outside_dir);
+  std::ofstream(outside_dir + "/w.bin", std::ios::binary) << float_bytes({1, 2});
+  fs::create_directory_symlink(outside_dir, dir_ + "/linked_dir");
+  expect_error(external_model("linked_dir/w.bin"), "external data location 'linked_dir/w.bin' resolves to '" +
+                                                       fs::canonical(outside_dir).string() + "/w.bin', outside");
+  fs::create_symlink("link.bin", dir_ + "/chain.bin");
+  expect_error(external_model("chain.bin"), "external data location 'chain.bin' resolves to '" +
+                                                fs::canonical(outside).string() + "', outside the model's folder");
+  fs::remove_all(outside_dir);
   expect_error(external_model("*/_ORT_MEM_ADDR_/*", "140737488355328"),
                "is ONNX Runtime's in-memory address marker");
   expect_error(external_model("missing.bin"), "external data location 'missing.bin' cannot be opened");

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "engine/graph/error.h"
+#include "engine/rules/json_depth.h"
 
 namespace remo {
 namespace {
@@ -188,9 +189,11 @@ std::string MoConfigEntry::label() const { return "entry [" + std::to_string(ind
 MoConfig parse_mo_config(const std::string& text, const std::string& path) {
   json doc;
   try {
-    doc = json::parse(text);
+    doc = parse_json_depth_limited(text);
   } catch (const json::exception& e) {  // syntax errors, and numbers too large for a double
     throw Error(path + ": not valid JSON: " + e.what());
+  } catch (const Error& e) {  // nested deeper than REMO_MAX_JSON_DEPTH
+    throw Error(path + ": " + e.what());
   }
   if (!doc.is_array())
     throw Error(path + ": expected a JSON list of replacement entries at the top level, got " + json_kind(doc));

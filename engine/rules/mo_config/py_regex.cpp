@@ -44,8 +44,29 @@ std::string to_ecmascript(const std::string& p) {
 
 }  // namespace
 
+namespace {
+// A quantifier applied to a quantifier ("a**", ".*+"): Python refuses it ("multiple repeat", or
+// a possessive form ECMAScript lacks), while std::regex would accept it and backtrack without
+// end (found by fuzz_mo_config). Lazy forms ("*?", "+?", "??", "}?") are fine.
+void refuse_repeated_quantifiers(const std::string& p) {
+  bool in_class = false;
+  for (size_t i = 0; i + 1 < p.size(); ++i) {
+    const char c = p[i];
+    if (c == '\\') { ++i; continue; }
+    if (in_class) { in_class = c != ']'; continue; }
+    if (c == '[') { in_class = true; continue; }
+    const bool quantifier = c == '*' || c == '+' || c == '?' || c == '}';
+    const char next = p[i + 1];
+    if (quantifier && (next == '*' || next == '+' || next == '{'))
+      throw Error(std::string("multiple repeat at position ") + std::to_string(i + 1) +
+                  " (a quantifier after a quantifier)");
+  }
+}
+}  // namespace
+
 PyRegex::PyRegex(const std::string& pattern) : pattern_(pattern) {
   try {
+    refuse_repeated_quantifiers(pattern);
     regex_ = std::regex(to_ecmascript(pattern), std::regex::ECMAScript | std::regex::optimize);
   } catch (const std::regex_error& e) {
     throw Error("pattern '" + pattern + "': not a valid regular expression (" + e.what() + ")");
