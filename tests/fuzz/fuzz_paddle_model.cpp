@@ -1,6 +1,7 @@
 // libFuzzer target: the Paddle reader must read a program and its parameters or throw
 // remo::Error, whatever their bytes. An input is a little-endian uint32 N, then N bytes of
 // .pdmodel, then the .pdiparams (an N past the end takes everything as the program).
+// fuzz-seeds: tests/fuzz/seeds/paddle_model/*
 #include <algorithm>
 #include <cstring>
 

@@ -1,5 +1,6 @@
 // libFuzzer target: the TensorFlow reader must read a GraphDef or throw remo::Error, whatever its
 // bytes. Each input is tried as a binary GraphDef and as a text one.
+// fuzz-seeds: tests/fuzz/seeds/tf_graphdef/*
 #include "engine/graph/error.h"
 #include "frontends/tensorflow/tf_reader.h"
 #include "tests/fuzz/fuzz_input_file.h"
