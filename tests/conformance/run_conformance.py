@@ -3,7 +3,7 @@
 compared with onnxruntime on the same seeded random inputs. Runs in the venv
 (scripts/python-env.sh).
 
-  run_conformance.py [REMO_BINARY] [--ovc] [--only PATTERN] [--models-dir DIR ...] [--real-models]
+  run_conformance.py [REMO_BINARY] [--ovc] [--only PATTERN] [--models-dir DIR ...]
 
 A case passes when every ONNX output is in the IR under the same name, with the same
 shape and element type, and  max|ov - ort| <= 1e-4 * max(1, max|ort|).
@@ -47,16 +47,13 @@ class CaseFailure(Exception):
 
 
 # --- models ---------------------------------------------------------------------------
-def default_model_dirs(torch_python: str, real_models: bool) -> list[Path]:
+def default_model_dirs(torch_python: str) -> list[Path]:
     """The README's example model, then the generated ones: the generators are no-ops when
-    their models are cached, and print their folder last. The BERT-like encoder and the
-    detector of make_real_models.py come only with real_models: they need ops (Slice, Split,
-    TopK, ConstantOfShape) that remo does not translate yet."""
+    their models are cached, and print their folder last. make_real_models.py holds a BERT-like
+    encoder (dynamic batch and sequence) and a detector with TopK/NonMaxSuppression/RoiAlign."""
     dirs = [REPO / "tests/data/example"]
     generators = [(sys.executable, "make_single_op_models.py"), (torch_python, "make_cnn_models.py"),
-                  (torch_python, "make_rnn_models.py")]
-    if real_models:
-        generators.append((torch_python, "make_real_models.py"))
+                  (torch_python, "make_rnn_models.py"), (torch_python, "make_real_models.py")]
     for python, script in generators:
         out = subprocess.run([python, str(HERE / script)], stdout=subprocess.PIPE, text=True,
                              check=True)
@@ -206,8 +203,6 @@ def main() -> int:
                     help="take the *.onnx of this folder instead of the default ones")
     ap.add_argument("--torch-python", default="/usr/bin/python3",
                     help="python with torch+torchvision for make_cnn_models.py")
-    ap.add_argument("--real-models", action="store_true",
-                    help="also run the BERT-like encoder and the detector of make_real_models.py")
     args = ap.parse_args()
 
     if args.ovc:
@@ -215,7 +210,7 @@ def main() -> int:
     else:
         remo = Path(args.remo).resolve()
         convert, tool = (lambda m, d: convert_remo(remo, m, d)), str(remo)
-    dirs = args.models_dir or default_model_dirs(args.torch_python, args.real_models)
+    dirs = args.models_dir or default_model_dirs(args.torch_python)
     cases = sorted((p for d in dirs for p in d.glob("*.onnx")), key=lambda p: p.stem)
     if args.only:
         pat = args.only if any(c in args.only for c in "*?[") else f"*{args.only}*"
