@@ -36,7 +36,8 @@ def check(cond: bool, msg: str):
 def convert(model: onnx.ModelProto, tmp: Path, *extra: str) -> ov.Model:
     path = tmp / "model.onnx"
     onnx.save(model, str(path))
-    proc = subprocess.run([str(REMO), "--input_model", str(path), "--output_dir", str(tmp / "ir"), *extra],
+    proc = subprocess.run([str(REMO), "--input_model", str(path), "--output_dir", str(tmp / "ir"),
+                           "--compress_to_fp16=False", *extra],
                           stdin=subprocess.DEVNULL, capture_output=True, text=True, errors="replace",
                           timeout=TIMEOUT_S)
     check(proc.returncode == 0, f"remo exit {proc.returncode}: {proc.stderr.strip()[:300]}")
