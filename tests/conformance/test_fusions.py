@@ -133,6 +133,62 @@ def norm_of_another_tensor_is_not_fused(tmp: Path):
     expect_normalize_l2(tmp, model, None, l2_input())
 
 
+# --- the stable TopK's tie guard -------------------------------------------------------------
+def topk_model(path: Path, shape, k, axis, largest) -> Path:
+    nodes = [helper.make_node("TopK", ["x", "k"], ["values", "indices"], axis=axis, largest=largest)]
+    outs = [f32("values", len(shape)), helper.make_tensor_value_info("indices", 7, [None] * len(shape))]
+    return save(path, nodes, [f32("x", list(shape))], outs, [const("k", [k], np.int64)])
+
+
+def without_guard(tmp: Path) -> Path:
+    """An extension folder whose empty pass of the same name switches the guard off."""
+    ext = tmp / "no_guard"
+    ext.mkdir()
+    (ext / "no_guard.lua").write_text('remo.pass("guard_stable_topk", "back", function(graph) end)\n')
+    return ext
+
+
+def tie_inputs(shape, rng) -> dict[str, np.ndarray]:
+    x = rng.standard_normal(shape).astype(np.float32)
+    ties = rng.integers(0, 4, shape).astype(np.float32)
+    mixed = x.copy()
+    mixed[0] = ties[0]  # one row with ties, the others without
+    zeros = np.zeros(shape, np.float32)
+    zeros.reshape(-1)[::2] = -0.0
+    signed = np.where(rng.random(shape) < 0.5, np.float32(0.0), np.float32(-0.0)).astype(np.float32)
+    with_nan = x.copy()
+    with_nan.reshape(-1)[3] = np.nan
+    return {"random": x, "ties": ties, "mixed rows": mixed, "all equal": zeros, "signed zeros": signed,
+            "nan": with_nan}
+
+
+def expect_guarded_topk(tmp: Path, shape, k, axis, largest):
+    model = topk_model(tmp / "topk.onnx", shape, k, axis, largest)
+    xml = convert(model, tmp / "ir")
+    check("If" in ir_ops(xml), f"no guard in {ir_ops(xml)}")
+    plain = convert(model, tmp / "plain", "--extensions", without_guard(tmp))
+    check("If" not in ir_ops(plain), "the extension did not switch the guard off")
+    for name, x in tie_inputs(shape, np.random.default_rng(7)).items():
+        got, stable = run_ir(xml, {"x": x}), run_ir(plain, {"x": x})
+        for g, s, what in zip(got, stable, ("values", "indices")):
+            check(np.array_equal(g, s, equal_nan=True) and np.array_equal(np.signbit(g), np.signbit(s)),
+                  f"{name}: {what} differ from the stable TopK's")
+        if name != "nan":  # NaN order is the runtimes' own business; the stable TopK's is kept
+            want = run_ort(model, {"x": x})
+            check(np.array_equal(got[1], want[1]), f"{name}: indices differ from onnxruntime's")
+            close(got[0], want[0], what=f"{name} values")
+
+
+@case
+def topk_guard_keeps_stable_order_along_the_last_axis(tmp: Path):
+    expect_guarded_topk(tmp, (3, 64), 10, -1, 1)
+
+
+@case
+def topk_guard_keeps_stable_order_for_the_smallest_along_axis_0(tmp: Path):
+    expect_guarded_topk(tmp, (256, 3), 48, 0, 0)
+
+
 if __name__ == "__main__":
     base.REMO = Path(sys.argv[1] if len(sys.argv) > 1 else base.REPO / "build/remo").resolve()
     sys.exit(base.main())
