@@ -189,6 +189,20 @@ def topk_guard_keeps_stable_order_for_the_smallest_along_axis_0(tmp: Path):
     expect_guarded_topk(tmp, (256, 3), 48, 0, 0)
 
 
+# --- Pad into MaxPool ------------------------------------------------------------------------
+@case
+def zero_pad_after_relu_joins_max_pool(tmp: Path):
+    nodes = [helper.make_node("Relu", ["x"], ["r"]),
+             helper.make_node("Pad", ["r", "pads"], ["p"], mode="constant"),
+             helper.make_node("MaxPool", ["p"], ["y"], kernel_shape=[3, 3], strides=[2, 2])]
+    model = save(tmp / "pad_pool.onnx", nodes, [f32("x", [1, 4, 9, 9])], [f32("y", 4)],
+                 [const("pads", [0, 0, 1, 2, 0, 0, 2, 1], np.int64)])
+    xml = convert(model, tmp / "ir")
+    check("Pad" not in ir_ops(xml), f"the Pad stayed: {ir_ops(xml)}")
+    x = np.random.default_rng(5).standard_normal((1, 4, 9, 9)).astype(np.float32)
+    close(run_ir(xml, {"x": x})[0], run_ort(model, {"x": x})[0])
+
+
 if __name__ == "__main__":
     base.REMO = Path(sys.argv[1] if len(sys.argv) > 1 else base.REPO / "build/remo").resolve()
     sys.exit(base.main())
