@@ -47,6 +47,7 @@ stage models-cnn /usr/bin/python3 tests/conformance/make_cnn_models.py
 stage conformance "$PY" tests/conformance/run_conformance.py build/remo
 stage behaviour "$PY" tests/conformance/test_cli_behaviour.py build/remo
 stage options "$PY" tests/conformance/test_options.py build/remo
+stage fusions "$PY" tests/conformance/test_fusions.py build/remo
 stage dynamic-shapes "$PY" tests/conformance/test_dynamic_shapes.py build/remo
 # The ONNX backend node tests through remo alone; fails if fewer pass than the recorded floor.
 stage onnx-node-tests "$PY" tests/conformance/onnx_backend.py build/remo --quiet --floor tests/conformance/onnx_node_tests.floor
@@ -65,6 +66,7 @@ stage unit-sanitized ctest --test-dir build-asan --output-on-failure -j2
 stage conformance-sanitized "$PY" tests/conformance/run_conformance.py build-asan/remo
 stage behaviour-sanitized "$PY" tests/conformance/test_cli_behaviour.py build-asan/remo
 stage options-sanitized "$PY" tests/conformance/test_options.py build-asan/remo
+stage fusions-sanitized "$PY" tests/conformance/test_fusions.py build-asan/remo
 stage conformance-paddle-sanitized "$PY" tests/conformance/run_paddle_conformance.py build-asan/remo
 stage dynamic-shapes-sanitized "$PY" tests/conformance/test_dynamic_shapes.py build-asan/remo
 stage tf-conformance-sanitized "$PY" tests/conformance/run_tf_conformance.py build-asan/remo
