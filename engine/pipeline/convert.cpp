@@ -49,7 +49,9 @@ std::string framework_of(const ConvertOptions& options) {
 
 // Reads the model with the frontend of its framework. The TensorFlow reader takes the --input
 // shapes itself: they are given in the model's NHWC layout, before its inputs turn NCHW.
-std::unique_ptr<Graph> read_model(const ConvertOptions& options) {
+// `first`: the read the user sees; --tensorboard_logdir writes its event file then only (the
+// probe and --verify read the model again).
+std::unique_ptr<Graph> read_model(const ConvertOptions& options, bool first = false) {
   const std::string& path = options.input_model;
   std::error_code ec;
   if (!fs::exists(path, ec)) throw Error(path + ": no such file");
@@ -57,6 +59,7 @@ std::unique_ptr<Graph> read_model(const ConvertOptions& options) {
     TfReadOptions tf;
     tf.text = options.input_model_is_text || fs::path(path).extension() == ".pbtxt";
     tf.nhwc_to_nchw = !options.disable_nhwc_to_nchw;
+    if (first) tf.tensorboard_logdir = options.tensorboard_logdir;
     const ModelEditOptions& edits = options.edits;
     for (size_t i = 0; i < edits.inputs.size(); ++i) {
       const InputSpec& in = edits.inputs[i];
@@ -95,6 +98,22 @@ void translate_traced(Graph& g, RuleSet& rules, RuleTrace* trace) {
   trace->translated("translate (time of all ops)", 0, seconds);
 }
 
+// Options that concern one framework, given for a model of another or answered with advice.
+std::vector<std::string> framework_option_warnings(const ConvertOptions& options) {
+  std::vector<std::string> warnings;
+  const bool tf = framework_of(options) == "tf";
+  if (!options.tensorboard_logdir.empty() && !tf)
+    warnings.push_back("--tensorboard_logdir applies to TensorFlow models only; nothing was written");
+  if (!options.tensorflow_custom_layer_libraries.empty())
+    warnings.push_back(
+        "--tensorflow_custom_layer_libraries " + options.tensorflow_custom_layer_libraries +
+        ": remo does not load TensorFlow op libraries and has no TensorFlow fallback. An op such a library "
+        "defines converts through a Lua translation in a folder given with --extensions: remo.translate "
+        "builds the op from opset ops, or remo.custom_op declares it (with an infer function for its output "
+        "shapes) for an OpenVINO runtime extension to run; see docs/tensorflow.md, 'Custom TensorFlow ops'");
+  return warnings;
+}
+
 void check_fully_translated(const Graph& g, const CustomOpRegistry& custom) {
   for (NodeId id = 0; id < g.id_limit(); ++id)
     if (const Node* n = g.node(id); n && !find_op(n->op(), &custom))
@@ -130,8 +149,8 @@ ConvertSummary convert_model(const ConvertOptions& options) {
     ++stage_index;
   };
   stage("reading the model");
-  std::unique_ptr<Graph> graph = read_model(options);
-  std::vector<std::string> warnings;
+  std::unique_ptr<Graph> graph = read_model(options, /*first=*/true);
+  std::vector<std::string> warnings = framework_option_warnings(options);
   apply_output_cut(*graph, edits.outputs);
   // A new input at a cut takes the type and shape its tensor has in the translated, uncut model.
   std::unique_ptr<Graph> probe_graph;

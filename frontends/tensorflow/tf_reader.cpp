@@ -9,6 +9,7 @@
 #include "engine/graph/error.h"
 #include "engine/pipeline/model_boundary.h"
 #include "frontends/tensorflow/proto/graph.pb.h"
+#include "frontends/tensorflow/tf_event_file.h"
 #include "frontends/tensorflow/tf_graph_builder.h"
 #include "frontends/tensorflow/tf_layout.h"
 
@@ -52,6 +53,9 @@ std::unique_ptr<Graph> read_tf_model(const std::string& path, const TfReadOption
   if (options.text) parse_text(*file, def, path);
   else parse_binary(*file, def, path);
   file.reset();  // every byte needed was copied into `def`
+  // The graph as read, before the builder takes its attributes apart.
+  if (!options.tensorboard_logdir.empty())
+    tf_import::write_graph_event_file(options.tensorboard_logdir, def.SerializeAsString());
   auto graph = std::make_unique<Graph>();
   try {
     graph->meta["framework"] = std::string("tf");

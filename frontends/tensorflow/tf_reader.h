@@ -21,6 +21,8 @@ struct TfReadOptions {
   // before the layout changes.
   std::vector<std::string> input_names;
   std::vector<PartialShape> input_shapes;
+  // --tensorboard_logdir: write the GraphDef read as a TensorBoard event file there (tf_event_file.h).
+  std::string tensorboard_logdir;
 };
 
 // Throws remo::Error whose message starts with the file path and says what is wrong
