@@ -32,7 +32,8 @@ def convert_remo(remo: str, args: list, xml: Path):
                           timeout=TIMEOUT_S)
     seconds = time.perf_counter() - start
     if proc.returncode != 0:
-        raise ConversionError("remo: " + first_line(proc.stderr, f"exit {proc.returncode}"))
+        line = first_line(proc.stderr, f"exit {proc.returncode}")
+        raise ConversionError(line if line.startswith("remo") else "remo: " + line)
     return xml, seconds
 
 
