@@ -63,6 +63,7 @@ std::unique_ptr<Graph> read_model(const ConvertOptions& options, bool first = fa
     const ModelEditOptions& edits = options.edits;
     for (size_t i = 0; i < edits.inputs.size(); ++i) {
       const InputSpec& in = edits.inputs[i];
+      if (!in.input_port && in.output_port.value_or(0) == 0) tf.fed_inputs.push_back(in.name);
       if (in.shape || i < edits.input_shapes.size()) {
         tf.input_names.push_back(in.name);
         tf.input_shapes.push_back(in.shape ? *in.shape : edits.input_shapes[i]);

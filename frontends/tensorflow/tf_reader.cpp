@@ -11,6 +11,7 @@
 #include "frontends/tensorflow/proto/graph.pb.h"
 #include "frontends/tensorflow/tf_event_file.h"
 #include "frontends/tensorflow/tf_graph_builder.h"
+#include "frontends/tensorflow/tf_inputs.h"
 #include "frontends/tensorflow/tf_layout.h"
 
 namespace remo {
@@ -61,6 +62,7 @@ std::unique_ptr<Graph> read_tf_model(const std::string& path, const TfReadOption
     graph->meta["framework"] = std::string("tf");
     graph->meta["tf:producer"] = static_cast<int64_t>(def.versions().producer());
     tf_import::build_graph(*graph, def);
+    tf_import::feed_named_defaults(*graph, options.fed_inputs);
     // Shapes are set on the NHWC inputs, before they turn NCHW: the user gives them in the
     // model's own layout.
     ModelEditOptions shapes;

@@ -23,6 +23,8 @@ struct TfReadOptions {
   std::vector<PartialShape> input_shapes;
   // --tensorboard_logdir: write the GraphDef read as a TensorBoard event file there (tf_event_file.h).
   std::string tensorboard_logdir;
+  // Every tensor --input names as a whole: a PlaceholderWithDefault among them becomes an input.
+  std::vector<std::string> fed_inputs;
 };
 
 // Throws remo::Error whose message starts with the file path and says what is wrong

@@ -172,6 +172,27 @@ def placeholder_with_default_named_in_input_becomes_an_input(tmp: Path):
 
 
 @case
+def an_integer_placeholder_with_default_keeps_its_dtype_when_fed(tmp: Path):
+    def build(t):
+        x = t.compat.v1.placeholder(t.float32, (2, 3), name="x")
+        k = t.compat.v1.placeholder_with_default(t.constant([3, 1, 2], t.int32), (None,), name="k")
+        t.multiply(x, t.cast(k, t.float32), name="y")
+
+    pb = graph_file(tmp / "k.pb", build)
+    x = RNG.standard_normal((2, 3)).astype(np.float32)
+    k = np.array([5, -2, 7], np.int32)
+    want = tf_run(pb, {"x:0": x, "k:0": k}, ["y:0"])[0]
+    for spec, shape in (("x,k", "[?]"), ("x,k:0[3]", "[3]")):
+        xml = convert(pb, tmp / spec.replace(":", "_").replace(",", "_"), "--input", spec)
+        check(ir_inputs(xml).get("k") == (shape, "i32"), f"--input {spec}: inputs {ir_inputs(xml)}")
+        close(run_ir(xml, {"x": x, "k": k})[0], want, what=f"--input {spec}")
+    # Not named: the default [3, 1, 2] is used and k is no input.
+    xml = convert(pb, tmp / "default")
+    check(list(ir_inputs(xml)) == ["x"], f"inputs {list(ir_inputs(xml))}")
+    close(run_ir(xml, [x])[0], x * np.array([3, 1, 2], np.float32))
+
+
+@case
 def a_shape_that_must_be_given_names_the_placeholder(tmp: Path):
     # No shape attribute at all: the rank is unknown and Conv2D needs it.
     w = RNG.standard_normal((1, 1, 3, 2)).astype(np.float32)
