@@ -3,10 +3,13 @@
 
     run_tf_conformance.py REMO [MODEL_DIR ...] [--only PATTERNS]
 
-MODEL_DIR defaults to the folder make_tf_models.py fills (built first if missing). A model NAME
+MODEL_DIR defaults to the folders every TensorFlow maker fills (make_tf_*models*.py: the Keras
+applications and an op mix, control flow, topologies...; each builds only when its recipe
+changed, and prints its folder last). A model NAME
 there is NAME.input.npy (or NAME.input_0.npy, NAME.input_1.npy ...; NHWC images) with TensorFlow's
 NAME.output.npy (or NAME.output_0.npy ...), in one or more forms: NAME.pb (frozen GraphDef),
-NAME.pbtxt (text GraphDef), NAME.meta (MetaGraph) and NAME.savedmodel/ (SavedModel). This runner
+NAME.pbtxt (text GraphDef), NAME.meta (MetaGraph) and NAME.savedmodel/ (SavedModel; also
+NAME_saved_model/ or NAME.saved_model/). This runner
 converts each frozen NAME.pb twice: by default (rank-4 inputs become NCHW, so they are fed
 transposed) and with --disable_nhwc_to_nchw (fed as is); tf_support_table.py takes every form.
 --only keeps the models whose name matches one of the comma-separated fnmatch patterns.
@@ -30,13 +33,28 @@ import conformance_common as common
 HERE = Path(__file__).resolve().parent
 TOLERANCE = 1e-4
 MODES = {"nchw": [], "nhwc": ["--disable_nhwc_to_nchw"]}
+
+
+def stored_as(*suffixes):
+    """Where a form of model NAME is: the first of NAME+suffix that exists, else the first."""
+    def where(folder: Path, name: str) -> Path:
+        paths = [folder / f"{name}{suffix}" for suffix in suffixes]
+        return next((p for p in paths if p.exists()), paths[0])
+    return where
+
+
 # How each form of model NAME is stored, and how remo is told to read it.
 FORMS = {
-    "frozen .pb": (lambda folder, name: folder / f"{name}.pb", lambda p: ["--input_model", p]),
-    "text .pbtxt": (lambda folder, name: folder / f"{name}.pbtxt", lambda p: ["--input_model", p]),
-    "MetaGraph": (lambda folder, name: folder / f"{name}.meta", lambda p: ["--input_meta_graph", p]),
-    "SavedModel": (lambda folder, name: folder / f"{name}.savedmodel", lambda p: ["--saved_model_dir", p]),
+    "frozen .pb": (stored_as(".pb"), lambda p: ["--input_model", p]),
+    "text .pbtxt": (stored_as(".pbtxt"), lambda p: ["--input_model", p]),
+    "MetaGraph": (stored_as(".meta"), lambda p: ["--input_meta_graph", p]),
+    "SavedModel": (stored_as(".savedmodel", "_saved_model", ".saved_model"), lambda p: ["--saved_model_dir", p]),
 }
+
+
+def makers() -> list:
+    """Every TensorFlow model maker: tests/conformance/make_tf_*models*.py."""
+    return sorted(HERE.glob("make_tf_*models*.py"))
 
 
 def run_maker(maker: Path) -> Path:
@@ -116,20 +134,20 @@ def main() -> int:
     args = ap.parse_args()
     import openvino as ov
 
-    folders = args.folders or [run_maker(HERE / "make_tf_models.py")]
+    folders = args.folders or [run_maker(m) for m in makers()]
     core = ov.Core()
     passed = failed = 0
-    for folder in folders:
-        names = [n for n in model_names(folder, args.only) if (folder / f"{n}.pb").exists()]
-        if not names:
-            print(f"run_tf_conformance: no .pb models in {folder}", file=sys.stderr)
-            return 1
-        for name in names:
-            for mode in MODES:
-                with tempfile.TemporaryDirectory(prefix="remo-tf-") as tmp:
-                    ok, detail = run_case(args.remo, core, folder, name, mode, Path(tmp))
-                print(f"{'PASS' if ok else 'FAIL'} {name} [{mode}]: {detail}", flush=True)
-                passed, failed = passed + ok, failed + (not ok)
+    cases = [(folder, n) for folder in folders for n in model_names(folder, args.only) if (folder / f"{n}.pb").exists()]
+    if not cases:
+        print(f"run_tf_conformance: no .pb models matching '{args.only}' in {', '.join(map(str, folders))}",
+              file=sys.stderr)
+        return 1
+    for folder, name in cases:
+        for mode in MODES:
+            with tempfile.TemporaryDirectory(prefix="remo-tf-") as tmp:
+                ok, detail = run_case(args.remo, core, folder, name, mode, Path(tmp))
+            print(f"{'PASS' if ok else 'FAIL'} {name} [{mode}]: {detail}", flush=True)
+            passed, failed = passed + ok, failed + (not ok)
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
 

@@ -32,10 +32,6 @@ REPO = HERE.parents[1]
 ALWAYS_LISTED = ("frozen .pb", "SavedModel")
 
 
-def makers() -> list:
-    return sorted(HERE.glob("make_tf_*models*.py"))
-
-
 def check(convert, core, inputs, wants, nchw: bool) -> dict:
     """One converter on one form: status, relative error, node count, conversion seconds."""
     try:
@@ -107,7 +103,7 @@ def main() -> int:
 
     core = ov.Core()
     found = []  # (folder, model name)
-    for maker in makers():
+    for maker in tfc.makers():
         folder = tfc.run_maker(maker)
         found += [(folder, name) for name in tfc.model_names(folder, args.only)]
     listed = [form for form, (where, _) in tfc.FORMS.items()
