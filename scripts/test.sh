@@ -52,7 +52,7 @@ stage dynamic-shapes "$PY" tests/conformance/test_dynamic_shapes.py build/remo
 stage onnx-node-tests "$PY" tests/conformance/onnx_backend.py build/remo --quiet --floor tests/conformance/onnx_node_tests.floor
 # TensorFlow frozen graphs (the six Keras applications of docs/tensorflow.md, an op mix) against
 # TensorFlow's outputs; the models are generated once into the cache (make_tf_models.py, ~2.5 min
-# cold, ~300 MB); ~1.5 min warm.
+# cold, ~280 MB); under a minute warm.
 stage tf-conformance "$PY" tests/conformance/run_tf_conformance.py build/remo
 stage tf-options "$PY" tests/conformance/test_tf_options.py build/remo
 # Paddle legacy-format models against Paddle's own inference (models cached like the CNNs).
