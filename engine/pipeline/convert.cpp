@@ -24,6 +24,7 @@
 #include "engine/rules/rule_set.h"
 #include "engine/rules/translate.h"
 #include "frontends/onnx/onnx_reader.h"
+#include "frontends/tensorflow/tf_inputs.h"
 #include "frontends/tensorflow/tf_reader.h"
 #include "frontends/paddle/paddle_reader.h"
 
@@ -47,8 +48,24 @@ std::string framework_of(const ConvertOptions& options) {
               "' (supported: .onnx, .pb, .pbtxt, .pdmodel, a Paddle __model__ or its folder; or give --framework)");
 }
 
-// Reads the model with the frontend of its framework. The TensorFlow reader takes the --input
-// shapes itself: they are given in the model's NHWC layout, before its inputs turn NCHW.
+// --input with --input_shape: one shape per --input item, moved into the items (with the checks
+// apply_input_edits makes when the two come separately).
+ModelEditOptions with_shapes_in_inputs(ModelEditOptions edits) {
+  if (edits.inputs.empty() || edits.input_shapes.empty()) return edits;
+  if (edits.input_shapes.size() != edits.inputs.size())
+    throw Error("--input names " + std::to_string(edits.inputs.size()) + " inputs but --input_shape gives " +
+                std::to_string(edits.input_shapes.size()) + " shapes");
+  for (size_t i = 0; i < edits.inputs.size(); ++i) {
+    InputSpec& in = edits.inputs[i];
+    if (in.shape) throw Error("--input '" + in.text + "' has a shape and --input_shape gives another; use one of them");
+    in.shape = edits.input_shapes[i];
+  }
+  edits.input_shapes.clear();
+  return edits;
+}
+
+// Reads the model with the frontend of its framework. The TensorFlow reader takes the shapes of
+// the Placeholders itself: they are given in the model's NHWC layout, before its inputs turn NCHW.
 // `first`: the read the user sees; --tensorboard_logdir writes its event file then only (the
 // probe and --verify read the model again).
 std::unique_ptr<Graph> read_model(const ConvertOptions& options, bool first = false) {
@@ -60,29 +77,24 @@ std::unique_ptr<Graph> read_model(const ConvertOptions& options, bool first = fa
     tf.text = options.input_model_is_text || fs::path(path).extension() == ".pbtxt";
     tf.nhwc_to_nchw = !options.disable_nhwc_to_nchw;
     if (first) tf.tensorboard_logdir = options.tensorboard_logdir;
-    const ModelEditOptions& edits = options.edits;
-    for (size_t i = 0; i < edits.inputs.size(); ++i) {
-      const InputSpec& in = edits.inputs[i];
-      if (!in.input_port && in.output_port.value_or(0) == 0) tf.fed_inputs.push_back(in.name);
-      if (in.shape || i < edits.input_shapes.size()) {
-        tf.input_names.push_back(in.name);
-        tf.input_shapes.push_back(in.shape ? *in.shape : edits.input_shapes[i]);
-      }
-    }
-    if (edits.inputs.empty()) tf.input_shapes = edits.input_shapes;
+    ModelEditOptions edits = with_shapes_in_inputs(options.edits);
+    tf.inputs = std::move(edits.inputs);
+    tf.input_shapes = std::move(edits.input_shapes);  // left only without --input: in model order
     return read_tf_model(path, tf);
   }
   if (framework_of(options) == "paddle") return read_paddle_model(path);
   return read_onnx_model(path);
 }
 
-// The model edits left for the pipeline once the reader has done its part (see read_model).
-ModelEditOptions edits_after_reading(const ConvertOptions& options) {
-  ModelEditOptions edits = options.edits;
-  if (framework_of(options) == "tf") {
-    for (InputSpec& in : edits.inputs) in.shape.reset();
-    edits.input_shapes.clear();
-  }
+// The model edits left for the pipeline once the reader has done its part (see read_model): for
+// TensorFlow, the shapes of the inputs that name Placeholders. A shape at a cut stays, for the
+// new input there.
+ModelEditOptions edits_after_reading(const ConvertOptions& options, const Graph& read) {
+  if (framework_of(options) != "tf") return options.edits;
+  ModelEditOptions edits = with_shapes_in_inputs(options.edits);
+  for (InputSpec& in : edits.inputs)
+    if (tf_import::names_a_placeholder(read, in)) in.shape.reset();
+  edits.input_shapes.clear();
   return edits;
 }
 
@@ -143,7 +155,6 @@ ConvertSummary convert_model(const ConvertOptions& options) {
     config = load_mo_config(config_path);
   }
 
-  const ModelEditOptions edits = edits_after_reading(options);
   int stage_index = 0;
   auto stage = [&](const char* name) {
     if (options.on_stage) options.on_stage(name, stage_index, kConvertStages);
@@ -151,6 +162,7 @@ ConvertSummary convert_model(const ConvertOptions& options) {
   };
   stage("reading the model");
   std::unique_ptr<Graph> graph = read_model(options, /*first=*/true);
+  const ModelEditOptions edits = edits_after_reading(options, *graph);
   std::vector<std::string> warnings = framework_option_warnings(options);
   apply_output_cut(*graph, edits.outputs);
   // A new input at a cut takes the type and shape its tensor has in the translated, uncut model.

@@ -8,13 +8,9 @@
 namespace remo::tf_import {
 namespace {
 
-// The node an --input item names as a whole tensor: "node", or "node:0" (its first output).
-Node* named_node(Graph& graph, const std::string& name) {
-  if (Node* n = graph.find_node(name)) return n;
-  if (name.size() > 2 && name.compare(name.size() - 2, 2, ":0") == 0)
-    return graph.find_node(name.substr(0, name.size() - 2));
-  return nullptr;
-}
+// Whether an --input item names a whole tensor of a node, "node" or "node:0" (its first output),
+// rather than an input port or another output.
+bool names_a_node(const InputSpec& input) { return !input.input_port && input.output_port.value_or(0) == 0; }
 
 Attributes parameter_attrs(const Node& node) {
   auto dtype = node.attrs.find("dtype");
@@ -28,10 +24,17 @@ Attributes parameter_attrs(const Node& node) {
 
 }  // namespace
 
-size_t feed_named_defaults(Graph& graph, const std::vector<std::string>& input_names) {
+bool names_a_placeholder(const Graph& graph, const InputSpec& input) {
+  if (!names_a_node(input)) return false;
+  for (NodeId id : graph.parameters())
+    if (graph.at(id).name == input.name) return true;
+  return false;
+}
+
+size_t feed_named_defaults(Graph& graph, const std::vector<InputSpec>& inputs) {
   size_t fed = 0;
-  for (const std::string& name : input_names) {
-    Node* node = named_node(graph, name);
+  for (const InputSpec& input : inputs) {
+    const Node* node = names_a_node(input) ? graph.find_node(input.name) : nullptr;
     if (!node || node->op() != "tf.PlaceholderWithDefault") continue;
     const NodeId old_id = node->id();
     const std::string node_name = node->name;

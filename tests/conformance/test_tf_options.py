@@ -138,6 +138,13 @@ def input_at_an_inner_tensor_cuts_the_model(tmp: Path):
         shapes = [s for s, _ in ir_inputs(xml).values()]
         check(shapes == ["[1,6,6,4]"], f"--input {spec}: inputs {ir_inputs(xml)}")
         close(run_ir(xml, [relu])[0], want, what=f"--input {spec}")
+    # With a shape, in --input or --input_shape; the cut tensor is NHWC whatever the layout mode.
+    for args in (["--input", "0:pool[1,6,6,4]"], ["--input", "relu:0", "--input_shape", "[1,6,6,4]"],
+                 ["--input", "relu[1,6,6,4]", "--disable_nhwc_to_nchw"]):
+        xml = convert(pb, tmp / f"shaped{len(args)}{args[1][0]}", *args)
+        shapes = [s for s, _ in ir_inputs(xml).values()]
+        check(shapes == ["[1,6,6,4]"], f"{' '.join(args)}: inputs {ir_inputs(xml)}")
+        close(run_ir(xml, [relu])[0], want, what=" ".join(args))
 
 
 def defaulted_graph(path: Path) -> Path:

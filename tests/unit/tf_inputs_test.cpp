@@ -43,10 +43,18 @@ std::string defaulted_model(const ScratchDir& dir) {
   return path;
 }
 
+// --input items as the command line parses them: "k:0" is node k, output port 0.
 TfReadOptions feeding(std::vector<std::string> names) {
   TfReadOptions o;
   o.nhwc_to_nchw = false;
-  o.fed_inputs = std::move(names);
+  for (const std::string& name : names) {
+    InputSpec spec{.name = name, .text = name};
+    if (auto colon = name.find(':'); colon != std::string::npos) {
+      spec.name = name.substr(0, colon);
+      spec.output_port = std::stoll(name.substr(colon + 1));
+    }
+    o.inputs.push_back(spec);
+  }
   return o;
 }
 
