@@ -88,9 +88,12 @@ std::string write_graph_event_file(const std::string& logdir, std::string_view g
   if (ec || !fs::is_directory(logdir)) throw Error(what + "cannot create the folder (" + ec.message() + ")");
   const double now =
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-  const std::string path = (fs::path(logdir) / ("events.out.tfevents." +
+  const std::string base = (fs::path(logdir) / ("events.out.tfevents." +
                                                 std::to_string(static_cast<int64_t>(std::floor(now))) + "." +
                                                 host_name())).string();
+  // Another conversion in the same second keeps its file: TensorBoard lists both runs.
+  std::string path = base;
+  for (int n = 1; fs::exists(path, ec); ++n) path = base + "." + std::to_string(n);
   const std::string records = graph_event_records(graph_def, now);
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(records.data(), static_cast<std::streamsize>(records.size()));

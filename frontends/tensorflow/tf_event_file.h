@@ -6,8 +6,8 @@
 // masked CRC-32C of those 8 bytes (uint32), the data, and the masked CRC-32C of the data. The
 // first record is an Event with file_version "brain.Event:2", the second an Event with the
 // GraphDef's bytes (frontends/tensorflow/proto/event.proto). Both carry the wall time of writing,
-// and the file is named events.out.tfevents.<whole seconds>.<host name>: unlike the IR, the event
-// file differs from run to run.
+// and the file is named events.out.tfevents.<whole seconds>.<host name> (".1", ".2"... appended
+// when a file of that name exists): unlike the IR, the event file differs from run to run.
 #include <cstddef>
 #include <cstdint>
 #include <string>

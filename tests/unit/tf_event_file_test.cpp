@@ -73,6 +73,17 @@ TEST(TfEventFileTest, FileIsNamedForTensorBoardInAFolderItCreates) {
   EXPECT_EQ(graph.graph_def(), "graph-bytes");
 }
 
+TEST(TfEventFileTest, ASecondFileInTheSameSecondGetsItsOwnName) {
+  ScratchDir dir("tf_event_file");
+  std::string first = write_graph_event_file(dir.path().string(), "one");
+  std::string second = write_graph_event_file(dir.path().string(), "two");
+  std::string third = write_graph_event_file(dir.path().string(), "three");
+  EXPECT_NE(first, second);
+  EXPECT_NE(second, third);
+  EXPECT_NE(first, third);
+  for (const std::string& path : {first, second, third}) EXPECT_EQ(records(slurp(path)).size(), 2u) << path;
+}
+
 TEST(TfEventFileTest, AFolderThatCannotBeMadeIsAnError) {
   ScratchDir dir("tf_event_file");
   std::filesystem::path blocker = dir.path() / "file";
