@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """TensorFlow models through remo, run in OpenVINO CPU, compared with TensorFlow.
 
-    run_tf_conformance.py REMO [MODEL_DIR ...] [--only PATTERNS]
+    run_tf_conformance.py REMO [MODEL_DIR ...] [--only PATTERNS] [--skip PATTERNS]
 
 MODEL_DIR defaults to the folders every TensorFlow maker fills (make_tf_*models*.py: the Keras
 applications and an op mix, control flow, topologies...; each builds only when its recipe
@@ -12,7 +12,8 @@ NAME.pbtxt (text GraphDef), NAME.meta (MetaGraph) and NAME.savedmodel/ (SavedMod
 NAME_saved_model/ or NAME.saved_model/). This runner
 converts each frozen NAME.pb twice: by default (rank-4 inputs become NCHW, so they are fed
 transposed) and with --disable_nhwc_to_nchw (fed as is); tf_support_table.py takes every form.
---only keeps the models whose name matches one of the comma-separated fnmatch patterns.
+--only keeps the models whose name matches one of the comma-separated fnmatch patterns, --skip
+drops those that match one.
 
 A case passes when every output has TensorFlow's shape and max|ov - tf| <= 1e-4 * max|tf|
 (relative to the output's scale: a softmax over 1000 classes is ~1e-3). Prints one line per case
@@ -130,14 +131,16 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("remo")
     ap.add_argument("folders", nargs="*", type=Path)
-    ap.add_argument("--only", default="*", help="comma-separated model name patterns")
+    ap.add_argument("--only", default="*", help="comma-separated model name patterns to run")
+    ap.add_argument("--skip", default="", help="comma-separated model name patterns not to run")
     args = ap.parse_args()
     import openvino as ov
 
     folders = args.folders or [run_maker(m) for m in makers()]
     core = ov.Core()
     passed = failed = 0
-    cases = [(folder, n) for folder in folders for n in model_names(folder, args.only) if (folder / f"{n}.pb").exists()]
+    cases = [(folder, n) for folder in folders for n in model_names(folder, args.only)
+             if (folder / f"{n}.pb").exists() and not (args.skip and fnmatch_any(n, args.skip))]
     if not cases:
         print(f"run_tf_conformance: no .pb models matching '{args.only}' in {', '.join(map(str, folders))}",
               file=sys.stderr)
