@@ -44,9 +44,10 @@ def check(convert, core, inputs, wants, nchw: bool) -> dict:
                 "nodes": None, "seconds": None}
 
 
-def run_form(remo, core, path: Path, form: str, inputs, wants, with_ovc: bool, tmp: Path):
+def run_form(remo_bin, core, path: Path, form: str, inputs, wants, with_ovc: bool, tmp: Path):
+    """(remo's result, ovc's result or None) on one stored form of a model."""
     remo_args = tfc.FORMS[form][1](path)
-    remo = check(lambda: common.convert_remo(remo, remo_args, tmp / "remo.xml"), core, inputs, wants, nchw=True)
+    remo = check(lambda: common.convert_remo(remo_bin, remo_args, tmp / "remo.xml"), core, inputs, wants, nchw=True)
     ovc = (check(lambda: common.convert_ovc(str(path), tmp / "ovc.xml"), core, inputs, wants, nchw=False)
            if with_ovc else None)
     return remo, ovc
