@@ -17,29 +17,21 @@ import fnmatch
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 import openvino as ov
 
+import conformance_common as common
+
 HERE = Path(__file__).resolve().parent
 TOLERANCE = 1e-4
-TIMEOUT_S = 600
 
 
 def model_dir() -> Path:
     out = subprocess.run([sys.executable, str(HERE / "make_paddle_models.py")], stdout=subprocess.PIPE,
                          text=True, check=True)
     return Path(out.stdout.strip().splitlines()[-1])
-
-
-def run_ir(core, xml: Path, x):
-    """Every output of the IR, in order."""
-    # f32 throughout: CPUs with bf16 units would otherwise run in bf16.
-    compiled = core.compile_model(core.read_model(str(xml)), "CPU", {"INFERENCE_PRECISION_HINT": "f32"})
-    results = compiled([x])
-    return [results[out] for out in compiled.outputs]
 
 
 def reference(folder: Path, name: str):
@@ -50,29 +42,15 @@ def reference(folder: Path, name: str):
     return [w.astype(np.float64) for w in wants]
 
 
-def node_count(core, xml: Path) -> int:
-    return len(core.read_model(str(xml)).get_ordered_ops())
-
-
 def convert_remo(remo: str, pdmodel: Path, out: Path):
-    start = time.perf_counter()
-    # f32 weights: the check measures the translation, not f16 rounding.
-    proc = subprocess.run([remo, "--input_model", str(pdmodel), "--output_dir", str(out), "--compress_to_fp16=False"],
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=TIMEOUT_S)
-    seconds = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise RuntimeError(proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else "remo failed")
-    return out / f"{pdmodel.name if pdmodel.is_dir() else pdmodel.stem}.xml", seconds
+    xml = out / f"{pdmodel.name if pdmodel.is_dir() else pdmodel.stem}.xml"
+    return common.convert_remo(remo, ["--input_model", pdmodel], xml)
 
 
 def convert_ovc(pdmodel: Path, out: Path):
-    start = time.perf_counter()
-    # ovc takes a folder for a TensorFlow SavedModel; the older Paddle layout goes by its __model__
-    model = ov.convert_model(str(pdmodel / "__model__" if pdmodel.is_dir() else pdmodel))
-    seconds = time.perf_counter() - start
+    # the older Paddle layout goes by its __model__ file
     xml = out / f"{pdmodel.name if pdmodel.is_dir() else pdmodel.stem}.ovc.xml"
-    ov.save_model(model, str(xml), compress_to_fp16=False)  # as converted, f32
-    return xml, seconds
+    return common.convert_ovc(str(pdmodel / "__model__" if pdmodel.is_dir() else pdmodel), xml)
 
 
 def compare(gots, wants) -> str:
@@ -99,8 +77,8 @@ def convert_and_check(label, convert, core, x, want):
     """One converter on one model: (status, nodes, seconds) with status "ok" or "FAIL reason"."""
     try:
         xml, seconds = convert()
-        problem = compare(run_ir(core, xml, x), want)
-        return ("FAIL " + problem if problem else "ok"), node_count(core, xml), seconds
+        problem = compare(common.run_ir(core, xml, [x]), want)
+        return ("FAIL " + problem if problem else "ok"), common.node_count(core, xml), seconds
     except Exception as e:  # noqa: BLE001 - every failure is a line of the table
         lines = [line for line in str(e).splitlines() if line.strip()]
         return f"FAIL {lines[0] if lines else type(e).__name__}", None, None
@@ -123,10 +101,9 @@ def write_table(path: Path, rows, with_ovc: bool):
              + (" --ovc" if with_ovc else "") + f" --table {path}` (see docs/paddle.md): each model",
              "from tests/conformance/make_paddle_models.py in Paddle's legacy format, converted, run in",
              f"OpenVINO CPU (f32) and compared with Paddle's inference output within {TOLERANCE} relative.",
-             "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for name, remo_result, ovc_result in rows:
-        row = [name] + cells(remo_result) + (cells(ovc_result) if with_ovc else [])
-        lines.append("| " + " | ".join(row) + " |")
+             ""]
+    lines += common.markdown_table(head, [[name] + cells(remo_result) + (cells(ovc_result) if with_ovc else [])
+                                          for name, remo_result, ovc_result in rows])
     path.write_text("\n".join(lines) + "\n")
 
 

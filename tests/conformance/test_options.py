@@ -450,11 +450,14 @@ def model_name_log_level_progress_version(tmp: Path):
     rejected(model, tmp / "bad", "--log_level", "LOUD", mentions=("--log_level",))
 
 
-def main() -> int:
+def main(cases=None) -> int:
+    """Runs the cases (default: this file's) and prints the report; other option tests
+    (test_tf_options.py) run theirs through it too."""
+    cases = CASES if cases is None else cases
     passed = failed = 0
-    width = max(len(fn.__name__) for fn in CASES)
+    width = max(len(fn.__name__) for fn in cases)
     print(f"remo: {REMO}\n")
-    for fn in CASES:
+    for fn in cases:
         with tempfile.TemporaryDirectory(prefix="remo-opt-") as tmp:
             try:
                 fn(Path(tmp))
