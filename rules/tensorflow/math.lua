@@ -3,13 +3,18 @@ local util = require("tf_util")
 
 local BINARY = {
   Add = "opset1.Add", AddV2 = "opset1.Add", Sub = "opset1.Subtract", Mul = "opset1.Multiply",
-  RealDiv = "opset1.Divide", Maximum = "opset1.Maximum", Minimum = "opset1.Minimum", Pow = "opset1.Power",
+  Maximum = "opset1.Maximum", Minimum = "opset1.Minimum", Pow = "opset1.Power",
 }
 for name, op in pairs(BINARY) do
   remo.translate("tf." .. name, function(node)
     return remo.op(op, {node:input(1), node:input(2)})
   end)
 end
+
+-- RealDiv truncates integer quotients, as C does.
+remo.translate("tf.RealDiv", function(node)
+  return remo.op("opset1.Divide", {node:input(1), node:input(2)}, {m_pythondiv = false})
+end)
 
 remo.translate("tf.SquaredDifference", function(node)
   local d = remo.op("opset1.Subtract", {node:input(1), node:input(2)})
