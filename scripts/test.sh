@@ -29,7 +29,7 @@ counts() { # the last "N passed, M failed" line a stage printed, as "N M"
 
 summary() { # sums whatever the conformance, behaviour and dynamic-shapes stages got to count
   local p=0 f=0 n m ran=
-  for s in conformance behaviour options dynamic-shapes tf-conformance conformance-paddle; do
+  for s in conformance behaviour options dynamic-shapes tf-conformance tf-topologies conformance-paddle; do
     read -r n m <<<"$(counts "$s")" || true
     [[ -n ${n:-} ]] && ran=1
     p=$((p + ${n:-0})) f=$((f + ${m:-0}))
@@ -53,6 +53,9 @@ stage onnx-node-tests "$PY" tests/conformance/onnx_backend.py build/remo --quiet
 # TensorFlow frozen graphs (Keras MobileNetV2, ResNet50, an op mix) against TensorFlow's outputs;
 # the models are generated once into the cache (make_tf_models.py, ~40 s cold).
 stage tf-conformance "$PY" tests/conformance/run_tf_conformance.py build/remo
+# Compact TF-Slim nets, ResNeXt, DenseNet, UNet, TCN, STN, YOLO- and BERT-style graphs (~35 s cold).
+stage models-tf-topologies "$PY" tests/conformance/make_tf_models_topologies.py
+stage tf-topologies "$PY" tests/conformance/run_tf_conformance.py build/remo "$(tail -n 1 "$log/models-tf-topologies")"
 # Paddle legacy-format models against Paddle's own inference (models cached like the CNNs).
 stage models-paddle "$PY" tests/conformance/make_paddle_models.py
 stage conformance-paddle "$PY" tests/conformance/run_paddle_conformance.py build/remo
@@ -68,6 +71,7 @@ stage options-sanitized "$PY" tests/conformance/test_options.py build-asan/remo
 stage conformance-paddle-sanitized "$PY" tests/conformance/run_paddle_conformance.py build-asan/remo
 stage dynamic-shapes-sanitized "$PY" tests/conformance/test_dynamic_shapes.py build-asan/remo
 stage tf-conformance-sanitized "$PY" tests/conformance/run_tf_conformance.py build-asan/remo
+stage tf-topologies-sanitized "$PY" tests/conformance/run_tf_conformance.py build-asan/remo "$(tail -n 1 "$log/models-tf-topologies")"
 stage onnx-node-tests-sanitized "$PY" tests/conformance/onnx_backend.py build-asan/remo --quiet --floor tests/conformance/onnx_node_tests.floor
 
 # A short fuzz run of every reader (REMO_FUZZ_SMOKE_SECONDS each, default 30): a crash, leak or

@@ -10,10 +10,32 @@ end
 
 local function scalar(v, t) return remo.const({v}, t or "i64", {}) end
 
+-- Whether the first n dims of a value are known to be 1.
+local function leading_ones(v, n)
+  local shape = v:shape()
+  if shape == nil or #shape < n then return false end
+  for i = 1, n do if shape[i] ~= 1 then return false end end
+  return true
+end
+
 -- GatherV2(params, indices, axis) with batch_dims; Gather (v1) gathers along axis 0.
 remo.translate("tf.GatherV2", function(node)
-  return remo.op("opset8.Gather", {node:input(1), node:input(2), node:input(3)},
-                 {batch_dims = node:attr("batch_dims", 0)})
+  local params, indices, axis = node:input(1), node:input(2), node:input(3)
+  local b = node:attr("batch_dims", 0)
+  if b < 0 then b = b + util.rank(indices, "GatherV2's indices") end
+  -- Batch dims of size 1 are squeezed away and the Gather made plain: OpenVINO's CPU plugin
+  -- computes a batch_dims Gather with a batch of 1 wrongly (2026.4).
+  local a = axis:value()
+  if b > 0 and a ~= nil and leading_ones(params, b) and leading_ones(indices, b) then
+    local dims = {}
+    for i = 1, b do dims[i] = i - 1 end
+    local r = util.rank(params, "GatherV2")
+    local plain = remo.op("opset8.Gather", {remo.op("opset1.Squeeze", {params, remo.const(dims, "i64")}),
+                                            remo.op("opset1.Squeeze", {indices, remo.const(dims, "i64")}),
+                                            scalar(util.axis(a[1], r) - b)}, {batch_dims = 0})
+    return remo.op("opset1.Unsqueeze", {plain, remo.const(dims, "i64")})
+  end
+  return remo.op("opset8.Gather", {params, indices, axis}, {batch_dims = b})
 end)
 remo.translate("tf.Gather", function(node)
   return remo.op("opset8.Gather", {node:input(1), node:input(2), scalar(0)}, {batch_dims = 0})
@@ -179,4 +201,13 @@ end)
 -- EuclideanNorm: the L2 norm over the axes.
 remo.translate("tf.EuclideanNorm", function(node)
   return remo.op("opset4.ReduceL2", {node:input(1), node:input(2)}, {keep_dims = node:attr("keep_dims", false)})
+end)
+
+-- BroadcastArgs(s0, s1): the shape two tensors of shapes s0 and s1 broadcast to.
+remo.translate("tf.BroadcastArgs", function(node)
+  local s0, s1 = node:input(1), node:input(2)
+  local zero = scalar(0, "u8")
+  local a = remo.op("opset3.Broadcast", {zero, s0})
+  local b = remo.op("opset3.Broadcast", {zero, s1})
+  return remo.op("opset3.ShapeOf", {remo.op("opset1.Add", {a, b})}, {output_type = s0:type()})
 end)

@@ -16,11 +16,14 @@ for _, name in ipairs({"Div", "TruncateDiv"}) do
     return remo.op("opset1.Divide", {node:input(1), node:input(2)}, {m_pythondiv = false})
   end)
 end
+-- For integers the quotient is taken of x - floormod(x, y), which y divides exactly, so it does not
+-- matter how a runtime rounds an integer Divide (OpenVINO's CPU plugin truncates even when
+-- m_pythondiv asks for floor division).
 remo.translate("tf.FloorDiv", function(node)
   local x, y = node:input(1), node:input(2)
-  local q = remo.op("opset1.Divide", {x, y}, {m_pythondiv = true})
-  if util.is_float(x) then return remo.op("opset1.Floor", {q}) end
-  return q
+  if util.is_float(x) then return remo.op("opset1.Floor", {remo.op("opset1.Divide", {x, y})}) end
+  local exact = remo.op("opset1.Subtract", {x, remo.op("opset1.FloorMod", {x, y})})
+  return remo.op("opset1.Divide", {exact, y}, {m_pythondiv = false})
 end)
 
 -- x / y, and 0 wherever y is 0.

@@ -51,6 +51,7 @@ def unary_cases():
     # Round of integers is the identity by the op's definition; TensorFlow 2.21's CPU kernel returns
     # zeros for int32, so that case has no TensorFlow-computed test.
     out.append(case("LogSoftmax", "LogSoftmax", [("x", x)], {}, lambda u: raw.LogSoftmax(logits=u)))
+    out.append(case("Erfc", "Erfc", [("x", x)], {}, lambda u: raw.Erfc(x=u)))
     out.append(case("LogicalNot", "LogicalNot", [("x", np.array([True, False, True]))], {},
                     lambda u: raw.LogicalNot(x=u)))
     return out
@@ -94,6 +95,8 @@ def logic_cases():
                      ("hi", np.array(1.0, np.float32))], {},
                     lambda u, lo, hi: raw.ClipByValue(t=u, clip_value_min=lo, clip_value_max=hi)))
     w = np.array([[1.0, 0.0, 2.0], [0.0, 0.0, 3.0]], np.float32)
+    out.append(case("FloorDiv of integers by a constant", "FloorDiv",
+                    [("a", ia), ("b", np.array(3, np.int32))], {}, lambda u, w: raw.FloorDiv(x=u, y=w), consts=("b",)))
     out.append(case("Where of a float tensor", "Where", [("x", w)], {}, lambda u: raw.Where(condition=u),
                     consts=("x",)))
     return out
@@ -110,6 +113,11 @@ def array_cases():
                     [("p", params), ("i", np.array([[2, 0], [1, 1], [0, 0], [2, 1]], np.int32)),
                      ("a", np.array(1, np.int32))], {"batch_dims": 1},
                     lambda p, i, a: raw.GatherV2(params=p, indices=i, axis=a, batch_dims=1), consts=("i", "a")))
+    out.append(case("GatherV2 batch_dims 1 with a batch of 1", "GatherV2",
+                    [("p", arr([1, 5, 2])), ("i", np.array([[4, 0, 4]], np.int32)), ("a", np.array(-2, np.int32))],
+                    {"batch_dims": 1},
+                    lambda p, i, a: raw.GatherV2(params=p, indices=i, axis=a, batch_dims=1), consts=("i", "a"),
+                    expect={"ops": ["opset1.Squeeze", "opset1.Squeeze", "opset8.Gather", "opset1.Unsqueeze"]}))
     out.append(case("GatherV2 of embeddings by token ids", "GatherV2",
                     [("p", arr([5, 3])), ("i", idx), ("a", np.array(0, np.int32))], {},
                     lambda p, i, a: raw.GatherV2(params=p, indices=i, axis=a), consts=("p", "a")))
@@ -154,6 +162,9 @@ def array_cases():
                     lambda d, v: raw.Fill(dims=d, value=v), consts=("d",)))
     out.append(case("BroadcastTo", "BroadcastTo", [("x", arr([3, 1])), ("s", np.array([2, 3, 4], np.int32))], {},
                     lambda u, s: raw.BroadcastTo(input=u, shape=s), consts=("s",)))
+    out.append(case("BroadcastArgs", "BroadcastArgs",
+                    [("a", np.array([2, 1, 3], np.int32)), ("b", np.array([4, 1], np.int32))], {},
+                    lambda u, w: raw.BroadcastArgs(s0=u, s1=w), consts=("a", "b")))
     out.append(case("Tile", "Tile", [("x", arr([2, 3])), ("m", np.array([2, 1], np.int32))], {},
                     lambda u, m: raw.Tile(input=u, multiples=m), consts=("m",)))
     out.append(case("ZerosLike", "ZerosLike", [("x", arr([2, 3]))], {}, lambda u: raw.ZerosLike(x=u)))
