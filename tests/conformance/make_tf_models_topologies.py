@@ -9,7 +9,8 @@ reads (<name>.pb, <name>.input.npy, TensorFlow's <name>.output.npy):
 - ResNeXt (grouped Conv2D), DenseNet, UNet (Conv2DBackpropInput, ResizeBilinear/NearestNeighbor),
   TCN (causal dilated Conv1D and SpaceToBatchND atrous convolution), a spatial transformer
   (meshgrid, GatherNd bilinear sampling), a YOLOv4-style detector head (Mish, LeakyRelu, SPP,
-  upsampling, SplitV, box decoding, TopKV2) and a BERT-style encoder (Keras MultiHeadAttention's
+  upsampling, SplitV, box decoding, TopKV2,
+  NonMaxSuppressionV5) and a BERT-style encoder (Keras MultiHeadAttention's
   Einsum, embeddings, LayerNorm, Gelu, attention masks);
 - a mix of the general ops (Cumsum, ScatterNd, ReverseV2, Where, LRN, Conv3D, ...).
 
@@ -534,7 +535,12 @@ def yolo(tf, L):
         top, idx = tf.math.top_k(best, 10)
         picked = tf.gather(boxes, idx, batch_dims=1)  # [1, 10, 4]
         label = tf.cast(tf.argmax(tf.gather(scores, idx, batch_dims=1), -1), tf.float32)
-        return tf.concat([picked / 32.0, tf.expand_dims(top, -1), tf.expand_dims(label, -1)], -1)
+        keep, kept_scores, _ = tf.raw_ops.NonMaxSuppressionV5(
+            boxes=boxes[0], scores=best[0], max_output_size=10, iou_threshold=0.45, score_threshold=0.05,
+            soft_nms_sigma=0.0, pad_to_max_output_size=True)
+        kept = tf.expand_dims(tf.gather(boxes[0], keep), 0)
+        return tf.concat([picked / 32.0, tf.expand_dims(top, -1), tf.expand_dims(label, -1), kept / 32.0,
+                          tf.reshape(kept_scores, [1, 10, 1])], -1)
     return fn, [1, 32, 32, 3]
 
 

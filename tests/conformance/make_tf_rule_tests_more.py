@@ -158,6 +158,11 @@ def array_cases():
                     [("s", np.array(1.0, np.float32)), ("l", np.array(-1.0, np.float32)),
                      ("d", np.array(-0.5, np.float32))], {},
                     lambda s, lm, d: raw.Range(start=s, limit=lm, delta=d), consts=("s", "l", "d")))
+    for num in (5, 1):
+        out.append(case(f"LinSpace of {num}", "LinSpace",
+                        [("a", np.array(-1.0, np.float32)), ("b", np.array(2.0, np.float32)),
+                         ("n", np.array(num, np.int32))], {},
+                        lambda a, b, n: raw.LinSpace(start=a, stop=b, num=n), consts=("n",)))
     out.append(case("Fill", "Fill", [("d", np.array([2, 3], np.int32)), ("v", np.array(1.5, np.float32))], {},
                     lambda d, v: raw.Fill(dims=d, value=v), consts=("d",)))
     out.append(case("BroadcastTo", "BroadcastTo", [("x", arr([3, 1])), ("s", np.array([2, 3, 4], np.int32))], {},
@@ -283,6 +288,35 @@ def image_cases():
     return out
 
 
+def nms_cases():
+    out = []
+    boxes = np.array([[0, 0, 1, 1], [0, 0.1, 1, 1.1], [0, -0.1, 1, 0.9], [0, 10, 1, 11], [0, 10.1, 1, 11.1],
+                      [1, 1, 0, 0], [0, 100, 1, 101]], np.float32)  # the sixth has its corners swapped
+    scores = np.array([0.9, 0.75, 0.6, 0.95, 0.5, 0.3, 0.05], np.float32)
+    n, iou, thr = np.array(5, np.int32), np.array(0.5, np.float32), np.array(0.1, np.float32)
+    inputs = [("boxes", boxes), ("scores", scores), ("n", n), ("iou", iou)]
+    out.append(case("NonMaxSuppressionV2", "NonMaxSuppressionV2", inputs, {},
+                    lambda b, s, k, i: raw.NonMaxSuppressionV2(boxes=b, scores=s, max_output_size=k, iou_threshold=i),
+                    consts=("n", "iou")))
+    out.append(case("NonMaxSuppressionV3 with a score threshold", "NonMaxSuppressionV3", inputs + [("thr", thr)], {},
+                    lambda b, s, k, i, t: raw.NonMaxSuppressionV3(boxes=b, scores=s, max_output_size=k,
+                                                                  iou_threshold=i, score_threshold=t),
+                    consts=("n", "iou", "thr")))
+    for pad in (False, True):
+        out.append(multi(f"NonMaxSuppressionV4 pad_to_max_output_size {pad}", "NonMaxSuppressionV4",
+                         inputs + [("thr", thr)], {"pad_to_max_output_size": pad},
+                         lambda b, s, k, i, t, pad=pad: raw.NonMaxSuppressionV4(
+                             boxes=b, scores=s, max_output_size=k, iou_threshold=i, score_threshold=t,
+                             pad_to_max_output_size=pad), 2, consts=("n", "iou", "thr")))
+    for sigma in (0.0, 0.5):
+        out.append(multi(f"NonMaxSuppressionV5 soft_nms_sigma {sigma}", "NonMaxSuppressionV5",
+                         inputs + [("thr", thr), ("sigma", np.array(sigma, np.float32))], {"pad_to_max_output_size": True},
+                         lambda b, s, k, i, t, g: raw.NonMaxSuppressionV5(
+                             boxes=b, scores=s, max_output_size=k, iou_threshold=i, score_threshold=t, soft_nms_sigma=g,
+                             pad_to_max_output_size=True), 3, consts=("n", "iou", "thr", "sigma")))
+    return out
+
+
 def fused_cases():
     out = []
     x, w = arr([1, 4, 4, 2]), arr([3, 3, 2, 3])
@@ -336,7 +370,7 @@ def fused_cases():
 
 
 def main():
-    tests = unary_cases() + logic_cases() + array_cases() + image_cases() + fused_cases()
+    tests = unary_cases() + logic_cases() + array_cases() + image_cases() + nms_cases() + fused_cases()
     doc = {"comment": "Tests of rules/tensorflow/*.lua, expectations computed by TensorFlow: written by "
                       "tests/conformance/make_tf_rule_tests_more.py, do not edit by hand.", "tests": tests}
     OUT.write_text(json.dumps(doc, indent=1) + "\n")
