@@ -1,4 +1,4 @@
--- TensorFlow Conv2D, Conv3D, DepthwiseConv2dNative, _FusedConv2D -> Convolution / GroupConvolution in NCHW,
+-- TensorFlow Conv2D, Conv3D, DepthwiseConv2dNative and their fused forms -> Convolution / GroupConvolution in NCHW,
 -- with Transposes around them for NHWC data (the middle phase sinks and cancels those).
 local util = require("tf_util")
 
@@ -63,10 +63,11 @@ remo.translate("tf.DepthwiseConv2dNative", function(node)
   return back(convolution(node, node:input(1), node:input(2), true))
 end)
 
--- _FusedConv2D: Conv2D followed by fused_ops, e.g. {BiasAdd}, {BiasAdd, Relu}, {FusedBatchNorm,
+-- _FusedConv2D and _FusedDepthwiseConv2dNative (what TensorFlow's graph optimizer makes of a
+-- convolution and what follows it): the convolution, then fused_ops, e.g. {BiasAdd}, {BiasAdd, Relu}, {FusedBatchNorm,
 -- Relu6}; args (inputs 3...) are the bias, or scale/offset/mean/variance.
-remo.translate("tf._FusedConv2D", function(node)
-  local y, last, r = convolution(node, node:input(1), node:input(2), false)
+local function fused(node, depthwise)
+  local y, last, r = convolution(node, node:input(1), node:input(2), depthwise)
   local ops = node:attr("fused_ops", {})
   local i = 1
   local function channel(v) return util.per_channel(v, r) end
@@ -89,4 +90,7 @@ remo.translate("tf._FusedConv2D", function(node)
   end
   if ops[i] ~= nil then error("fused_ops " .. table.concat(ops, ",") .. " is not supported") end
   return y
-end)
+end
+
+remo.translate("tf._FusedConv2D", function(node) return fused(node, false) end)
+remo.translate("tf._FusedDepthwiseConv2dNative", function(node) return fused(node, true) end)

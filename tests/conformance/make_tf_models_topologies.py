@@ -609,12 +609,56 @@ def ops_mix(tf, L):
     return fn, [1, 8, 8, 4]
 
 
+def remapped(tf, graph):
+    """The graph after TensorFlow's CPU remapper: what a graph optimized for serving holds
+    (_FusedConv2D, _FusedDepthwiseConv2dNative, _FusedMatMul, _FusedBatchNormEx, _MklSwish)."""
+    from tensorflow.core.protobuf import config_pb2
+    from tensorflow.python.grappler import tf_optimizer
+
+    for node in graph.node:
+        node.device = "/device:CPU:0"  # the remapper fuses what it knows to run on the CPU
+    g = tf.Graph()
+    with g.as_default():
+        tf.import_graph_def(graph, name="")
+        meta = tf.compat.v1.train.export_meta_graph(graph=g)
+    outputs = [n.name for n in graph.node if n.op == "Identity" and n.name.startswith("Identity")]
+    meta.collection_def["train_op"].node_list.value.extend(outputs)
+    config = config_pb2.ConfigProto()
+    config.graph_options.rewrite_options.optimizers[:] = ["remap"]
+    config.graph_options.rewrite_options.min_graph_nodes = -1
+    fused = tf_optimizer.OptimizeGraph(config, meta)
+    for node in fused.node:
+        node.device = ""
+    return fused
+
+
+def grappler_fused(tf, L):
+    """Convolutions, depthwise convolutions and matrix products followed by what the remapper fuses
+    into them: BiasAdd or FusedBatchNorm, Add, Relu/Relu6/Elu/LeakyRelu/Tanh; x * sigmoid(x)."""
+    def fn(x):  # [1, 12, 12, 3]
+        y = L.conv(x, 8, 3, act="relu6", norm="bias")
+        z = L.conv(y, 8, 3, act="leaky", norm="bn")
+        cin = int(z.shape[-1])
+        u = tf.nn.elu(tf.nn.bias_add(tf.nn.conv2d(z, L.w.filter([3, 3, cin, 8]), 1, "SAME"), L.w.bias(8)) + y)
+        q = tf.nn.relu(L.batch_norm(u))
+        q = tf.nn.relu6(tf.nn.bias_add(tf.nn.depthwise_conv2d(q, L.w.filter([3, 3, 8, 1], 9), [1, 1, 1, 1], "SAME"),
+                                       L.w.bias(8)))
+        q = L.depthwise(q, 3, 2, multiplier=2, act="relu6", padding="VALID")
+        q = tf.tanh(L.conv(q, 8, 3, act="none", norm="bias"))
+        q = q * tf.sigmoid(q)
+        p = tf.reduce_mean(q, [1, 2])
+        p = L.dense(L.dense(p, 8, "relu"), 8)
+        return tf.tanh(L.dense(p, 6))
+    return fn, [1, 12, 12, 3], tf.float32, remapped
+
+
 MODELS = {
     "slim_vgg": slim_vgg, "slim_inception_v1": slim_inception_v1, "slim_inception_v3": slim_inception_v3,
     "slim_inception_v4": slim_inception_v4, "slim_inception_resnet_v2": slim_inception_resnet_v2,
     "slim_resnet_v1": slim_resnet_v1, "slim_resnet_v2": slim_resnet_v2, "slim_mobilenet_v1": slim_mobilenet_v1,
     "slim_mobilenet_v2": slim_mobilenet_v2, "slim_nasnet": slim_nasnet, "resnext": resnext, "densenet": densenet,
     "unet": unet, "tcn": tcn, "stn": stn, "yolo": yolo, "bert": bert, "ops_mix": ops_mix,
+    "grappler_fused": grappler_fused,
 }
 
 
@@ -630,6 +674,8 @@ def save(tf, name, made, layers, out_dir: Path):
 
     dtype = made[2] if len(made) > 2 else tf.float32
     graph = make_tf_models.freeze(tf, fn, tf.TensorSpec(shape, dtype, name="input"))
+    if len(made) > 3:
+        graph = made[3](tf, graph)
     (out_dir / f"{name}.pb").write_bytes(graph.SerializeToString())
     rng = np.random.default_rng(0)
     if dtype == tf.int32:

@@ -340,6 +340,13 @@ def fused_cases():
                     lambda u, f, *bn: tf.nn.leaky_relu(raw.FusedBatchNormV3(
                         x=conv(u, f), scale=bn[0], offset=bn[1], mean=bn[2], variance=bn[3], epsilon=0.001,
                         is_training=False)[0], 0.2), consts=("w", "s", "o", "m", "v")))
+    wd, bd = arr([3, 3, 2, 2]), arr([4])
+    out.append(case("_FusedDepthwiseConv2dNative BiasAdd, Relu6", "_FusedDepthwiseConv2dNative",
+                    [("x", x), ("w", wd), ("b", bd)],
+                    {"strides": [1, 2, 2, 1], "padding": "SAME", "fused_ops": ["BiasAdd", "Relu6"], "num_args": 1},
+                    lambda u, f, c: tf.nn.relu6(tf.nn.bias_add(tf.nn.depthwise_conv2d(u, f, [1, 2, 2, 1], "SAME"), c)),
+                    consts=("w", "b")))
+    out.append(case("_MklSwish", "_MklSwish", [("x", arr([2, 5]) * 3)], {}, lambda u: u * tf.sigmoid(u)))
     xc = x.transpose(0, 3, 1, 2).copy()
     out.append(case("_FusedConv2D NCHW BiasAdd, Relu6", "_FusedConv2D", [("x", xc), ("w", w), ("b", b)],
                     {"strides": [1, 1, 1, 1], "padding": "SAME", "fused_ops": ["BiasAdd", "Relu6"], "num_args": 1,
