@@ -609,6 +609,44 @@ def ops_mix(tf, L):
     return fn, [1, 8, 8, 4]
 
 
+def keras_encoder(tf, L):
+    """A Transformer encoder of Keras layers: Embedding, LayerNormalization, MultiHeadAttention,
+    Dense with gelu."""
+    import keras
+
+    keras.utils.set_random_seed(L.w.seed)
+    K = keras.layers
+    ids = keras.Input([8], dtype="int32")
+    h = K.LayerNormalization()(K.Embedding(50, 16)(ids))
+    h = K.LayerNormalization()(h + K.MultiHeadAttention(2, 8)(h, h))
+    f = K.Dense(32, activation="gelu")(h)
+    h = K.LayerNormalization()(h + K.Dense(16)(f))
+    model = keras.Model(ids, h)
+    return (lambda x: model(x, training=False)), [1, 8], tf.int32
+
+
+def keras_layers(tf, L):
+    """Keras layers whose graphs differ from the tf.nn calls above: dilated DepthwiseConv2D
+    (SpaceToBatchND), SeparableConv2D, Conv2DTranspose, bilinear and nearest UpSampling2D,
+    ZeroPadding2D, Cropping2D, causal dilated Conv1D, swish."""
+    import keras
+
+    keras.utils.set_random_seed(L.w.seed)
+    K = keras.layers
+    x = keras.Input([16, 16, 3])
+    y = K.Conv2D(8, 3, padding="same", activation="swish")(x)
+    y = K.DepthwiseConv2D(3, dilation_rate=2, padding="same")(y)
+    y = K.SeparableConv2D(8, 3, padding="same", activation="relu")(y)
+    y = K.ZeroPadding2D(((1, 0), (1, 0)))(y)
+    y = K.BatchNormalization()(K.Conv2D(16, 3, strides=2, padding="valid")(y))
+    y = K.Conv2DTranspose(8, 3, strides=2, padding="same")(y)
+    y = K.Cropping2D(((2, 2), (2, 2)))(K.UpSampling2D(interpolation="bilinear")(y))
+    y = K.UpSampling2D()(K.MaxPooling2D()(y))
+    y = K.Conv1D(8, 3, dilation_rate=2, padding="causal", activation="elu")(K.Reshape([-1, 8])(y))
+    model = keras.Model(x, K.GlobalAveragePooling1D()(y))
+    return (lambda t: model(t, training=False)), [1, 16, 16, 3]
+
+
 def remapped(tf, graph):
     """The graph after TensorFlow's CPU remapper: what a graph optimized for serving holds
     (_FusedConv2D, _FusedDepthwiseConv2dNative, _FusedMatMul, _FusedBatchNormEx, _MklSwish)."""
@@ -658,7 +696,7 @@ MODELS = {
     "slim_resnet_v1": slim_resnet_v1, "slim_resnet_v2": slim_resnet_v2, "slim_mobilenet_v1": slim_mobilenet_v1,
     "slim_mobilenet_v2": slim_mobilenet_v2, "slim_nasnet": slim_nasnet, "resnext": resnext, "densenet": densenet,
     "unet": unet, "tcn": tcn, "stn": stn, "yolo": yolo, "bert": bert, "ops_mix": ops_mix,
-    "grappler_fused": grappler_fused,
+    "grappler_fused": grappler_fused, "keras_encoder": keras_encoder, "keras_layers": keras_layers,
 }
 
 
