@@ -223,3 +223,29 @@ remo.translate("tf.LinSpace", function(node)
   local steps = remo.op("opset4.Range", {remo.const({0}, t, {}), num, one}, {output_type = t})
   return remo.op("opset1.Add", {start, remo.op("opset1.Multiply", {steps, step})})
 end)
+
+-- Any / All over axes of a boolean tensor: the largest / smallest of its values as 0/1.
+local function logical_reduce(op)
+  return function(node)
+    local bits = remo.op("opset1.Convert", {node:input(1)}, {destination_type = "u8"})
+    local r = remo.op(op, {bits, node:input(2)}, {keep_dims = node:attr("keep_dims", false)})
+    return remo.op("opset1.Convert", {r}, {destination_type = "boolean"})
+  end
+end
+remo.translate("tf.Any", logical_reduce("opset1.ReduceMax"))
+remo.translate("tf.All", logical_reduce("opset1.ReduceMin"))
+
+-- Concat (v1): the axis first, then the values.
+remo.translate("tf.Concat", function(node)
+  local n = node:input_count()
+  local values = {}
+  for i = 2, n do values[i - 1] = node:input(i) end
+  local axis = util.const_values(node:input(1), "Concat's concat_dim")[1]
+  return remo.op("opset1.Concat", values, {axis = axis})
+end)
+
+-- ReverseSequence(input, seq_lengths): the first seq_lengths[b] entries along seq_dim reversed.
+remo.translate("tf.ReverseSequence", function(node)
+  return remo.op("opset1.ReverseSequence", {node:input(1), node:input(2)},
+                 {seq_axis = node:attr("seq_dim"), batch_axis = node:attr("batch_dim", 0)})
+end)

@@ -204,3 +204,83 @@ remo.translate("tf._FusedBatchNormEx", function(node)
   if mode ~= "Identity" then y = util.activation(mode, y, node) end
   return y, mean, variance, mean, variance, mean
 end)
+
+-- CropAndResize(image [B,H,W,C], boxes [N,4], box_ind [N], crop_size [2]): for each box a crop of
+-- crop_size sampled from image[box_ind] at y = y1*(H-1) + i*(y2-y1)*(H-1)/(crop_h-1) (the box's
+-- centre when crop_h is 1), the same for x; bilinear or nearest (rounding halves away from zero);
+-- samples outside the image take extrapolation_value. Built of gathers, so N may be dynamic.
+remo.translate("tf.CropAndResize", function(node)
+  local image, boxes, box_ind = node:input(1), node:input(2), node:input(3)
+  local size = util.const_values(node:input(4), "CropAndResize's crop_size")
+  local method = node:attr("method", "bilinear")
+  if method ~= "bilinear" and method ~= "nearest" then
+    error("CropAndResize method '" .. method .. "' is not one of bilinear, nearest")
+  end
+  if util.rank(image, "CropAndResize") ~= 4 then error("CropAndResize needs a rank-4 image") end
+  local f = "f32"
+  if image:type() ~= f then image = remo.op("opset1.Convert", {image}, {destination_type = f}) end
+  if boxes:type() ~= f then boxes = remo.op("opset1.Convert", {boxes}, {destination_type = f}) end
+  local function c(v) return remo.const({v}, f, {}) end
+  local function i64s(list) return remo.const(list, "i64") end
+  local dims = remo.op("opset1.Convert", {remo.op("opset3.ShapeOf", {image}, {output_type = "i64"})},
+                       {destination_type = f})
+  local function column(v, i) return remo.op("opset8.Gather", {v, remo.const({i}, "i64", {}), remo.const({1}, "i64", {})}) end
+  -- Sample positions [N, n] along one axis (image dim `axis`, box columns a and b).
+  local function positions(axis, a, b, n)
+    local extent = remo.op("opset8.Gather", {dims, remo.const({axis}, "i64", {}), remo.const({0}, "i64", {})})
+    local last = remo.op("opset1.Subtract", {extent, c(1)})
+    local lo, hi = column(boxes, a), column(boxes, b)
+    local p
+    if n > 1 then
+      local step = remo.op("opset1.Divide", {remo.op("opset1.Multiply", {remo.op("opset1.Subtract", {hi, lo}), last}), c(n - 1)})
+      local idx = remo.op("opset4.Range", {c(0), c(n), c(1)}, {output_type = f})
+      p = remo.op("opset1.Add", {remo.op("opset1.Unsqueeze", {remo.op("opset1.Multiply", {lo, last}), i64s({1})}),
+                                 remo.op("opset1.Multiply", {remo.op("opset1.Unsqueeze", {step, i64s({1})}), idx})})
+    else
+      p = remo.op("opset1.Multiply", {remo.op("opset1.Multiply", {remo.op("opset1.Add", {lo, hi}), c(0.5)}), last})
+      p = remo.op("opset1.Unsqueeze", {p, i64s({1})})
+    end
+    local inside = remo.op("opset1.LogicalAnd", {remo.op("opset1.GreaterEqual", {p, c(0)}),
+                                                 remo.op("opset1.LessEqual", {p, last})})
+    return p, inside, last
+  end
+  local function index(v, last)  -- clamped into the image (outside samples are masked later), i32
+    local clamped = remo.op("opset1.Minimum", {remo.op("opset1.Maximum", {v, c(0)}), last})
+    return remo.op("opset1.Convert", {clamped}, {destination_type = "i32"})
+  end
+  local py, in_y, last_y = positions(1, 0, 2, size[1])
+  local px, in_x, last_x = positions(2, 1, 3, size[2])
+  local y3 = function(v) return remo.op("opset1.Unsqueeze", {v, i64s({2})}) end  -- [N, h, 1]
+  local x3 = function(v) return remo.op("opset1.Unsqueeze", {v, i64s({1})}) end  -- [N, 1, w]
+  local b = box_ind:type() == "i32" and box_ind or remo.op("opset1.Convert", {box_ind}, {destination_type = "i32"})
+  local b3 = remo.op("opset1.Unsqueeze", {b, i64s({1, 2})})  -- [N, 1, 1]
+  local function gather(yi, xi)  -- image[b, y, x, :] for y [N, h], x [N, w] -> [N, h, w, C]
+    local zero = remo.op("opset1.Add", {remo.op("opset1.Multiply", {y3(yi), remo.const({0}, "i32", {})}),
+                                        remo.op("opset1.Multiply", {x3(xi), remo.const({0}, "i32", {})})})
+    local parts = {}
+    for k, v in ipairs({b3, y3(yi), x3(xi)}) do
+      parts[k] = remo.op("opset1.Unsqueeze", {remo.op("opset1.Add", {v, zero}), i64s({3})})
+    end
+    return remo.op("opset8.GatherND", {image, remo.op("opset1.Concat", parts, {axis = 3})}, {batch_dims = 0})
+  end
+  local out
+  if method == "nearest" then
+    local function round(v) return remo.op("opset5.Round", {v}, {mode = "half_away_from_zero"}) end
+    out = gather(index(round(py), last_y), index(round(px), last_x))
+  else
+    local fy, fx = remo.op("opset1.Floor", {py}), remo.op("opset1.Floor", {px})
+    local top, bottom = index(fy, last_y), index(remo.op("opset1.Ceiling", {py}), last_y)
+    local left, right = index(fx, last_x), index(remo.op("opset1.Ceiling", {px}), last_x)
+    local ly = remo.op("opset1.Unsqueeze", {remo.op("opset1.Subtract", {py, fy}), i64s({2, 3})})  -- [N, h, 1, 1]
+    local lx = remo.op("opset1.Unsqueeze", {remo.op("opset1.Subtract", {px, fx}), i64s({1, 3})})  -- [N, 1, w, 1]
+    local function lerp(a, z, t)
+      return remo.op("opset1.Add", {a, remo.op("opset1.Multiply", {remo.op("opset1.Subtract", {z, a}), t})})
+    end
+    local upper = lerp(gather(top, left), gather(top, right), lx)
+    local lower = lerp(gather(bottom, left), gather(bottom, right), lx)
+    out = lerp(upper, lower, ly)
+  end
+  local inside = remo.op("opset1.LogicalAnd", {remo.op("opset1.Unsqueeze", {in_y, i64s({2, 3})}),
+                                               remo.op("opset1.Unsqueeze", {in_x, i64s({1, 3})})})
+  return remo.op("opset1.Select", {inside, out, c(node:attr("extrapolation_value", 0.0))})
+end)

@@ -600,9 +600,15 @@ def ops_mix(tf, L):
         top, _ = tf.math.top_k(flat, 8)
         count = tf.cast(tf.shape(tf.where(flat > 0.5))[0], tf.float32)
         fd = tf.cast(tf.math.floordiv(tf.cast(flat * 10.0, tf.int32), 3), tf.float32) + tf.math.floormod(flat, 0.7)
-        z = tf.concat([cs[:, :8], rev[:, :8], sel, sc, top, fd[:, :8], parts[0] * parts[1] + tf.zeros([8, 2])], 1)
+        corners = tf.sigmoid(tf.reshape(tf.reduce_mean(x, [1, 2]), [1, 4]) * 3.0) * 1.2 - 0.1
+        boxes = tf.concat([corners, tf.reverse(corners, [1]) * 0.9], 0)  # [2, 4], partly outside the image
+        crops = tf.image.crop_and_resize(y, boxes, [0, 0], [4, 4], extrapolation_value=-1.0)  # [2, 4, 4, 4]
+        z = tf.concat([cs[:, :8], rev[:, :8], sel, sc, top, fd[:, :8], parts[0] * parts[1] + tf.zeros([8, 2]),
+                       tf.reshape(crops, [8, 16])], 1)
         z = tf.add_n([z, tf.abs(z), tf.exp(-tf.abs(z)) * tf.sign(z)])
         z = z + tf.broadcast_to(tf.slice(z, [0, 0], [-1, 1]), tf.shape(z)) + count
+        z = z + tf.cast(tf.reduce_any(flat > 2.0, 1, keepdims=True), tf.float32) \
+            - tf.cast(tf.reduce_all(flat > -2.0, 1, keepdims=True), tf.float32)
         z = tf.clip_by_value(z, -5.0, 5.0) + tf.math.softplus(z) - tf.nn.selu(z) + tf.nn.softsign(z)
         z = z + tf.round(z) + tf.math.erf(z)
         return tf.nn.log_softmax(tf.tile(z, [1, 2]))

@@ -199,6 +199,20 @@ def array_cases():
                        ("bqhd,bkhd->bhqk", ([1, 3, 2, 4], [1, 5, 2, 4]))):
         out.append(case(f"Einsum {eq}", "Einsum", [("a", arr(shapes[0])), ("b", arr(shapes[1]))],
                         {"equation": eq, "N": 2}, lambda u, w, eq=eq: raw.Einsum(inputs=[u, w], equation=eq)))
+    flags = np.array([[True, False, True], [True, True, True]])
+    for op in ("Any", "All"):
+        fn = getattr(raw, op)
+        for keep in (False, True):
+            out.append(case(f"{op} keep_dims {keep}", op, [("x", flags), ("a", np.array([1], np.int32))],
+                            {"keep_dims": keep}, lambda u, a, fn=fn, keep=keep: fn(input=u, axis=a, keep_dims=keep),
+                            consts=("a",)))
+    out.append(case("Concat (v1)", "Concat", [("axis", np.array(1, np.int32)), ("a", arr([2, 1])), ("b", arr([2, 3]))],
+                    {"N": 2}, lambda ax, u, w: raw.Concat(concat_dim=ax, values=[u, w]), consts=("axis",)))
+    out.append(case("ReverseSequence seq_dim 1 batch_dim 0", "ReverseSequence",
+                    [("x", arr([2, 4, 3])), ("n", np.array([3, 1], np.int64))], {"seq_dim": 1, "batch_dim": 0},
+                    lambda u, n: raw.ReverseSequence(input=u, seq_lengths=n, seq_dim=1, batch_dim=0), consts=("n",)))
+    out.append(case("BiasAddV1", "BiasAddV1", [("x", arr([2, 3])), ("b", arr([3]))], {},
+                    lambda u, b: raw.BiasAddV1(value=u, bias=b), consts=("b",)))
     out.append(case("EuclideanNorm", "EuclideanNorm", [("x", sl), ("a", np.array([1], np.int32))],
                     {"keep_dims": True}, lambda u, a: raw.EuclideanNorm(input=u, axis=a, keep_dims=True),
                     consts=("a",)))
@@ -217,6 +231,17 @@ def image_cases():
                             {"align_corners": align, "half_pixel_centers": half},
                             lambda u, s, fn=fn, a=align, h=half: fn(images=u, size=s, align_corners=a,
                                                                     half_pixel_centers=h), consts=("s",)))
+    crop_img = arr([2, 5, 6, 2])
+    crop_boxes = np.array([[0.1, 0.2, 0.8, 0.9], [0.5, 0.6, 0.1, 0.2], [-0.2, 0.3, 0.6, 1.3], [0.3, 0.3, 0.3, 0.3]],
+                          np.float32)
+    crop_ind = np.array([0, 1, 1, 0], np.int32)
+    for method, size, extra in (("bilinear", [3, 4], 0.0), ("bilinear", [1, 2], -1.0), ("nearest", [4, 3], 2.5)):
+        out.append(case(f"CropAndResize {method} to {size}, extrapolation {extra}", "CropAndResize",
+                        [("img", crop_img), ("boxes", crop_boxes), ("ind", crop_ind), ("size", np.array(size, np.int32))],
+                        {"method": method, "extrapolation_value": extra},
+                        lambda u, bx, bi, sz, m=method, e=extra: raw.CropAndResize(
+                            image=u, boxes=bx, box_ind=bi, crop_size=sz, method=m, extrapolation_value=e),
+                        consts=("size",)))
     d = arr([1, 2, 3, 8])
     out.append(case("DepthToSpace block 2", "DepthToSpace", [("x", d)], {"block_size": 2},
                     lambda u: raw.DepthToSpace(input=u, block_size=2)))
