@@ -80,7 +80,7 @@ function util.per_channel(v, r)
 end
 
 -- The value `x` after TensorFlow activation `name` (Relu, Relu6, Elu, LeakyRelu, Sigmoid, Tanh, and
--- the fused ops' GeluExact, GeluApproximate, _FusedSwish).
+-- the fused ops' GeluExact, GeluApproximate, _FusedSwish, _FusedHardSwish).
 function util.activation(name, x, node)
   if name == "Relu" then return remo.op("opset1.Relu", {x}) end
   if name == "Relu6" then return remo.op("opset1.Clamp", {x}, {min = 0.0, max = 6.0}) end
@@ -95,6 +95,7 @@ function util.activation(name, x, node)
   if name == "GeluExact" then return remo.op("opset7.Gelu", {x}, {approximation_mode = "ERF"}) end
   if name == "GeluApproximate" then return remo.op("opset7.Gelu", {x}, {approximation_mode = "TANH"}) end
   if name == "_FusedSwish" or name == "Swish" then return remo.op("opset4.Swish", {x}) end
+  if name == "_FusedHardSwish" then return remo.op("opset4.HSwish", {x}) end
   error("fused activation '" .. name .. "' is not supported")
 end
 

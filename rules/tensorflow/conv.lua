@@ -94,3 +94,4 @@ end
 
 remo.translate("tf._FusedConv2D", function(node) return fused(node, false) end)
 remo.translate("tf._FusedDepthwiseConv2dNative", function(node) return fused(node, true) end)
+remo.translate("tf._FusedConv3D", function(node) return fused(node, false) end)

@@ -278,12 +278,25 @@ def image_cases():
                         lambda s, w, y, st=strides, p=padding, dl=dil: raw.Conv2DBackpropInput(
                             input_sizes=s, filter=w, out_backprop=y, strides=st, padding=p, dilations=dl),
                         consts=("s", "w")))
+    out.append(case("Conv2DBackpropInput NCHW", "Conv2DBackpropInput",
+                    [("s", np.array([1, 4, 6, 6], np.int32)), ("w", filt), ("dy", dy.transpose(0, 3, 1, 2).copy())],
+                    {"strides": [1, 1, 2, 2], "padding": "SAME", "data_format": "NCHW"},
+                    lambda s, w, y: tf.transpose(raw.Conv2DBackpropInput(
+                        input_sizes=[1, 6, 6, 4], filter=w, out_backprop=tf.transpose(y, [0, 2, 3, 1]),
+                        strides=[1, 2, 2, 1], padding="SAME"), [0, 3, 1, 2]), consts=("s", "w")))
     out.append(case("Conv2DBackpropInput EXPLICIT", "Conv2DBackpropInput",
                     [("s", np.array([1, 6, 5, 4], np.int32)), ("w", filt), ("dy", dy)],
                     {"strides": [1, 2, 2, 1], "padding": "EXPLICIT", "explicit_paddings": [0, 0, 1, 1, 0, 2, 0, 0]},
                     lambda s, w, y: raw.Conv2DBackpropInput(input_sizes=s, filter=w, out_backprop=y,
                                                             strides=[1, 2, 2, 1], padding="EXPLICIT",
                                                             explicit_paddings=[0, 0, 1, 1, 0, 2, 0, 0]),
+                    consts=("s", "w")))
+    dy5, f5 = arr([1, 2, 3, 2, 2]), arr([2, 3, 2, 3, 2])
+    out.append(case("Conv3DBackpropInputV2 SAME strides 2", "Conv3DBackpropInputV2",
+                    [("s", np.array([1, 4, 5, 4, 3], np.int32)), ("w", f5), ("dy", dy5)],
+                    {"strides": [1, 2, 2, 2, 1], "padding": "SAME"},
+                    lambda s, w, y: raw.Conv3DBackpropInputV2(input_sizes=s, filter=w, out_backprop=y,
+                                                              strides=[1, 2, 2, 2, 1], padding="SAME"),
                     consts=("s", "w")))
     x5, w5 = arr([1, 4, 5, 4, 2]), arr([2, 3, 2, 2, 3])
     out.append(case("Conv3D NDHWC SAME strides 2", "Conv3D", [("x", x5), ("w", w5)],
@@ -371,6 +384,27 @@ def fused_cases():
                     {"strides": [1, 2, 2, 1], "padding": "SAME", "fused_ops": ["BiasAdd", "Relu6"], "num_args": 1},
                     lambda u, f, c: tf.nn.relu6(tf.nn.bias_add(tf.nn.depthwise_conv2d(u, f, [1, 2, 2, 1], "SAME"), c)),
                     consts=("w", "b")))
+    out.append(case("_FusedConv2D BiasAdd, _FusedHardSwish", "_FusedConv2D", [("x", x), ("w", w), ("b", b)],
+                    {"strides": [1, 1, 1, 1], "padding": "SAME", "fused_ops": ["BiasAdd", "_FusedHardSwish"],
+                     "num_args": 1},
+                    lambda u, f, c: (lambda t: t * tf.nn.relu6(t + 3.0) / 6.0)(tf.nn.bias_add(conv(u, f), c)),
+                    consts=("w", "b")))
+    out.append(case("_FusedConv2D BiasAdd, _FusedSwish", "_FusedConv2D", [("x", x), ("w", w), ("b", b)],
+                    {"strides": [1, 1, 1, 1], "padding": "SAME", "fused_ops": ["BiasAdd", "_FusedSwish"],
+                     "num_args": 1},
+                    lambda u, f, c: tf.nn.silu(tf.nn.bias_add(conv(u, f), c)), consts=("w", "b")))
+    x5, w5, b5 = arr([1, 3, 4, 4, 2]), arr([2, 2, 2, 2, 3]), arr([3])
+    out.append(case("_FusedConv3D BiasAdd, Relu", "_FusedConv3D", [("x", x5), ("w", w5), ("b", b5)],
+                    {"strides": [1, 1, 2, 1, 1], "padding": "SAME", "fused_ops": ["BiasAdd", "Relu"], "num_args": 1},
+                    lambda u, f, c: tf.nn.relu(tf.nn.conv3d(u, f, [1, 1, 2, 1, 1], "SAME") + c), consts=("w", "b")))
+    out.append(case("Conv3D NCDHW", "Conv3D", [("x", x5.transpose(0, 4, 1, 2, 3).copy()), ("w", w5)],
+                    {"strides": [1, 1, 1, 2, 1], "padding": "VALID", "data_format": "NCDHW"},
+                    lambda u, f: tf.transpose(tf.nn.conv3d(tf.transpose(u, [0, 2, 3, 4, 1]), f, [1, 1, 2, 1, 1],
+                                                           "VALID"), [0, 4, 1, 2, 3]), consts=("w",)))
+    out.append(case("_FusedMatMul BiasAdd, Add", "_FusedMatMul", [("a", arr([2, 3])), ("b", arr([3, 4])),
+                                                                  ("c", arr([4])), ("d", arr([2, 4]))],
+                    {"fused_ops": ["BiasAdd", "Add"], "num_args": 2},
+                    lambda u, f, c, d: tf.matmul(u, f) + c + d, consts=("b", "c")))
     out.append(case("_MklSwish", "_MklSwish", [("x", arr([2, 5]) * 3)], {}, lambda u: u * tf.sigmoid(u)))
     xc = x.transpose(0, 3, 1, 2).copy()
     out.append(case("_FusedConv2D NCHW BiasAdd, Relu6", "_FusedConv2D", [("x", xc), ("w", w), ("b", b)],
