@@ -42,8 +42,8 @@ remo.translate("tf.AddN", function(node)
   return y
 end)
 
--- SelectV2 broadcasts all three; Select (v1) takes a condition of the same shape as x, or a
--- vector that picks whole rows (entries of the first dimension).
+-- SelectV2 broadcasts all three; Select (v1) takes a condition of the same shape as x, a scalar,
+-- or a vector that picks whole rows (entries of the first dimension).
 remo.translate("tf.SelectV2", function(node)
   return remo.op("opset1.Select", {node:input(1), node:input(2), node:input(3)})
 end)
@@ -54,8 +54,8 @@ remo.translate("tf.Select", function(node)
     local shape = {-1}
     for i = 2, rx do shape[i] = 1 end
     c = remo.op("opset1.Reshape", {c, remo.const(shape, "i64")}, {special_zero = false})
-  elseif rc ~= rx then
-    error("Select's condition has rank " .. rc .. ", expected 1 or the rank of x (" .. rx .. ")")
+  elseif rc ~= rx and rc ~= 0 then
+    error("Select's condition has rank " .. rc .. ", expected 0, 1 or the rank of x (" .. rx .. ")")
   end
   return remo.op("opset1.Select", {c, x, node:input(3)})
 end)

@@ -90,6 +90,9 @@ def logic_cases():
     same = np.array([[True, False, False], [False, True, True]])
     out.append(case("Select elementwise", "Select", [("c", same), ("x", arr([2, 3])), ("e", arr([2, 3]))], {},
                     lambda k, u, w: raw.Select(condition=k, x=u, y=w)))
+    out.append(case("Select with a scalar condition", "Select",
+                    [("c", np.array(False)), ("x", arr([2, 3])), ("e", arr([2, 3]))], {},
+                    lambda k, u, w: raw.Select(condition=k, x=u, y=w)))
     out.append(case("ClipByValue with a tensor and a scalar bound", "ClipByValue",
                     [("x", arr([2, 3]) * 3), ("lo", np.array([[-1.0, -0.5, 0.0], [0.2, -2.0, 1.0]], np.float32)),
                      ("hi", np.array(1.0, np.float32))], {},
@@ -139,6 +142,13 @@ def array_cases():
     tk = np.array([[1, 3, 3, 0, 2], [5, 1, 5, 5, 0]], np.float32)
     out.append(multi("TopKV2 k 3, ties in index order", "TopKV2", [("x", tk), ("k", np.array(3, np.int32))],
                      {"sorted": True}, lambda u, k: raw.TopKV2(input=u, k=k, sorted=True), 2, consts=("k",)))
+    out.append(multi("TopKV2 of i32", "TopKV2", [("x", arr([2, 6], np.int32)), ("k", np.array(2, np.int32))],
+                     {}, lambda u, k: raw.TopKV2(input=u, k=k), 2, consts=("k",)))
+    out.append(case("Cumsum of i32", "Cumsum", [("x", arr([2, 4], np.int32)), ("a", np.array(0, np.int32))], {},
+                    lambda u, a: raw.Cumsum(x=u, axis=a), consts=("a",)))
+    out.append(case("GatherV2 of i64 by i64 indices", "GatherV2",
+                    [("p", arr([4, 2], np.int64)), ("i", np.array([3, 3, 0], np.int64)), ("a", np.array(0, np.int64))],
+                    {}, lambda p, i, a: raw.GatherV2(params=p, indices=i, axis=a), consts=("i", "a")))
     for op in ("ArgMax", "ArgMin"):
         fn = getattr(raw, op)
         out.append(case(f"{op} axis 1, first of ties", op, [("x", tk), ("a", np.array(1, np.int32))], {},
@@ -242,6 +252,13 @@ def image_cases():
                         lambda u, bx, bi, sz, m=method, e=extra: raw.CropAndResize(
                             image=u, boxes=bx, box_ind=bi, crop_size=sz, method=m, extrapolation_value=e),
                         consts=("size",)))
+    u8 = np.arange(24, dtype=np.uint8).reshape([1, 3, 4, 2]) * 10
+    out.append(case("ResizeBilinear of u8 gives f32", "ResizeBilinear", [("x", u8), ("s", np.array([5, 5], np.int32))],
+                    {"half_pixel_centers": True},
+                    lambda u, s: raw.ResizeBilinear(images=u, size=s, half_pixel_centers=True), consts=("s",)))
+    out.append(case("ResizeNearestNeighbor of i32", "ResizeNearestNeighbor",
+                    [("x", arr([1, 3, 4, 2], np.int32)), ("s", np.array([6, 5], np.int32))], {"half_pixel_centers": True},
+                    lambda u, s: raw.ResizeNearestNeighbor(images=u, size=s, half_pixel_centers=True), consts=("s",)))
     d = arr([1, 2, 3, 8])
     out.append(case("DepthToSpace block 2", "DepthToSpace", [("x", d)], {"block_size": 2},
                     lambda u: raw.DepthToSpace(input=u, block_size=2)))
