@@ -51,7 +51,8 @@ stage fusions "$PY" tests/conformance/test_fusions.py build/remo
 stage dynamic-shapes "$PY" tests/conformance/test_dynamic_shapes.py build/remo
 # The ONNX backend node tests through remo alone; fails if fewer pass than the recorded floor.
 stage onnx-node-tests "$PY" tests/conformance/onnx_backend.py build/remo --quiet --floor tests/conformance/onnx_node_tests.floor
-# TensorFlow frozen graphs (the six Keras applications of docs/tensorflow.md, an op mix) against
+# TensorFlow graphs of every maker (make_tf_*models*.py: the six Keras applications, an op mix,
+# compact TF-Slim and other topologies, quantized and control-flow graphs) against
 # TensorFlow's outputs; the models are generated once into the cache (make_tf_models.py, ~2.5 min
 # cold, ~280 MB); under a minute warm.
 stage tf-conformance "$PY" tests/conformance/run_tf_conformance.py build/remo

@@ -106,7 +106,8 @@ function util.per_channel(v, r)
   return remo.op("opset1.Reshape", {v, remo.const(shape, "i64")}, {special_zero = false})
 end
 
--- The value `x` after TensorFlow activation `name` (Relu, Relu6, Elu, LeakyRelu, Sigmoid, Tanh).
+-- The value `x` after TensorFlow activation `name` (Relu, Relu6, Elu, LeakyRelu, Sigmoid, Tanh, and
+-- the fused ops' GeluExact, GeluApproximate, _FusedSwish, _FusedHardSwish).
 function util.activation(name, x, node)
   if name == "Relu" then return remo.op("opset1.Relu", {x}) end
   if name == "Relu6" then return remo.op("opset1.Clamp", {x}, {min = 0.0, max = 6.0}) end
@@ -118,6 +119,10 @@ function util.activation(name, x, node)
     local alpha = node:has_attr("leakyrelu_alpha") and node:attr("leakyrelu_alpha") or node:attr("alpha", 0.2)
     return remo.op("opset1.PRelu", {x, remo.const({alpha}, x:type())})
   end
+  if name == "GeluExact" then return remo.op("opset7.Gelu", {x}, {approximation_mode = "ERF"}) end
+  if name == "GeluApproximate" then return remo.op("opset7.Gelu", {x}, {approximation_mode = "TANH"}) end
+  if name == "_FusedSwish" or name == "Swish" then return remo.op("opset4.Swish", {x}) end
+  if name == "_FusedHardSwish" then return remo.op("opset4.HSwish", {x}) end
   error("fused activation '" .. name .. "' is not supported")
 end
 
@@ -136,6 +141,24 @@ function util.batch_norm(x, scale, offset, mean, variance, epsilon, last)
   local shift = remo.op("opset1.Subtract", {offset, remo.op("opset1.Multiply", {mean, factor})})
   local y = remo.op("opset1.Multiply", {x, channel(factor)})
   return remo.op("opset1.Add", {y, channel(shift)})
+end
+
+-- Whether a value holds floating-point numbers.
+function util.is_float(v)
+  local t = v:type()
+  return t == "f32" or t == "f16" or t == "f64" or t == "bf16"
+end
+
+-- A non-negative axis for rank r (TensorFlow axes may count from the end).
+function util.axis(a, r)
+  if a < 0 then a = a + r end
+  if a < 0 or a >= r then error("axis " .. a .. " is out of range for rank " .. r) end
+  return a
+end
+
+-- A constant scalar axis input as a non-negative number.
+function util.const_axis(value, r, what)
+  return util.axis(util.const_values(value, what)[1], r)
 end
 
 return util
