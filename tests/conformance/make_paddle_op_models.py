@@ -69,13 +69,96 @@ def rnn_states(paddle, np, rng):
     return inputs, [y1, h1, c1, y2, h2, y3, h3, y4, h4], []
 
 
-MODELS = {"crnn_lstm": crnn, "crnn_gru": crnn_gru, "rnn_states": rnn_states}
+def append_op(paddle, op_type, inputs, outputs, attrs, dtype="float32"):
+    """An op that paddle.vision.ops does not wrap, appended as Paddle's own layers do; outputs
+    maps each output slot to its dtype. Returns the output variables by slot."""
+    from paddle.base.layer_helper import LayerHelper
+    helper = LayerHelper(op_type)
+    outs = {slot: helper.create_variable_for_type_inference(dtype=t) for slot, t in outputs.items()}
+    helper.append_op(type=op_type, inputs=inputs, outputs=outs, attrs=attrs)
+    return outs
+
+
+def boxes(np, rng, count, size):
+    """`count` valid boxes (x1 < x2, y1 < y2) inside [0, size]."""
+    xy = rng.uniform(0, size * 0.7, (count, 2))
+    wh = rng.uniform(size * 0.05, size * 0.3, (count, 2))
+    return np.concatenate([xy, xy + wh], axis=1).astype(np.float32)
+
+
+def ssd_priors(paddle, np, rng):
+    """prior_box (both orders, flip, clip, max sizes, explicit steps) and box_coder in every form: decode with PriorBoxVar on axis 0 and 1, encode with the variance
+    attribute and unnormalized boxes."""
+    feat = paddle.static.data("feat", [1, 8, 3, 4], "float32")
+    img = paddle.static.data("img", [1, 3, 30, 40], "float32")
+    loc = paddle.static.data("loc", [2, 36, 4], "float32")
+    target = paddle.static.data("target", [3, 4], "float32")
+    vops = paddle.vision.ops
+    box1, var1 = vops.prior_box(feat, img, min_sizes=[8.0], max_sizes=[16.0], aspect_ratios=[2.0, 3.0],
+                                flip=True, clip=True)
+    box2, var2 = vops.prior_box(feat, img, min_sizes=[6.0, 12.0], max_sizes=[10.0, 20.0], aspect_ratios=[2.0],
+                                variance=[0.1, 0.2, 0.3, 0.4], steps=[9.0, 11.0], offset=0.4,
+                                min_max_aspect_ratios_order=True)
+    prior = paddle.reshape(box1, [-1, 4])        # 3*4 cells * 6 priors = 72
+    pvar = paddle.reshape(var1, [-1, 4])
+    prior36 = paddle.slice(prior, [0], [0], [36])
+    pvar36 = paddle.slice(pvar, [0], [0], [36])
+    dec0 = vops.box_coder(prior36, pvar36, loc, code_type="decode_center_size", axis=0)
+    prior2 = paddle.slice(prior, [0], [0], [2])
+    pvar2 = paddle.slice(pvar, [0], [0], [2])
+    dec1 = vops.box_coder(prior2, pvar2, loc, code_type="decode_center_size", axis=1, box_normalized=False)
+    pixel_priors = paddle.scale(prior36, 40.0)
+    enc = vops.box_coder(pixel_priors, [0.1, 0.1, 0.2, 0.2], target, code_type="encode_center_size",
+                         box_normalized=False)
+    enc2 = vops.box_coder(pixel_priors, pvar36, target, code_type="encode_center_size")
+    inputs = [(feat, rng.standard_normal((1, 8, 3, 4), dtype=np.float32)),
+              (img, rng.standard_normal((1, 3, 30, 40), dtype=np.float32)),
+              (loc, (rng.standard_normal((2, 36, 4)) * 0.5).astype(np.float32)),
+              (target, boxes(np, rng, 3, 40.0))]
+    return inputs, [box1, var1, box2, var2, dec0, dec1, enc, enc2], []
+
+
+def yolo_head(paddle, np, rng):
+    """yolo_box with clipping and scale_x_y, and an IoU-aware head without clipping."""
+    x = paddle.static.data("x", [None, 21, 4, 5], "float32")         # 3 anchors x (5 + 2 classes)
+    xi = paddle.static.data("xi", [None, 24, 4, 5], "float32")       # + 3 IoU channels
+    size = paddle.static.data("size", [None, 2], "int32")
+    anchors = [10, 13, 16, 30, 33, 23]
+    b1, s1 = paddle.vision.ops.yolo_box(x, size, anchors, class_num=2, conf_thresh=0.3, downsample_ratio=8,
+                                        clip_bbox=True, scale_x_y=1.05)
+    b2, s2 = paddle.vision.ops.yolo_box(xi, size, anchors, class_num=2, conf_thresh=0.2, downsample_ratio=16,
+                                        clip_bbox=False, iou_aware=True, iou_aware_factor=0.4)
+    inputs = [(x, rng.standard_normal((2, 21, 4, 5), dtype=np.float32)),
+              (xi, rng.standard_normal((2, 24, 4, 5), dtype=np.float32)),
+              (size, np.array([[64, 80], [40, 50]], dtype=np.int32))]
+    return inputs, [b1, s1, b2, s2], []
+
+
+def roi_align(paddle, np, rng):
+    """roi_align over two images (RoisNum 2 + 3), aligned and not, fixed and adaptive sampling."""
+    x = paddle.static.data("x", [2, 4, 12, 10], "float32")
+    rois = paddle.static.data("rois", [5, 4], "float32")
+    num = paddle.static.data("num", [2], "int32")
+    y1 = paddle.vision.ops.roi_align(x, rois, num, (3, 2), spatial_scale=0.5, sampling_ratio=2, aligned=True)
+    y2 = paddle.vision.ops.roi_align(x, rois, num, 2, spatial_scale=0.5, sampling_ratio=-1, aligned=False)
+    inputs = [(x, rng.standard_normal((2, 4, 12, 10), dtype=np.float32)),
+              (rois, boxes(np, rng, 5, 20.0)), (num, np.array([2, 3], dtype=np.int32))]
+    return inputs, [y1, y2], []
+
+
+MODELS = {"crnn_lstm": crnn, "crnn_gru": crnn_gru, "rnn_states": rnn_states, "ssd_priors": ssd_priors,
+          "yolo_head": yolo_head, "roi_align": roi_align}
 
 
 def reference_outputs(prefix: Path, values):
     """Paddle's inference predictor on the saved files."""
     from paddle import inference
-    config = inference.Config(str(prefix) + ".pdmodel", str(prefix) + ".pdiparams")
+    params = Path(str(prefix) + ".pdiparams")
+    if params.exists():
+        config = inference.Config(str(prefix) + ".pdmodel", str(params))
+    else:  # a program without weights is saved without a parameter file
+        config = inference.Config()
+        config.set_prog_file(str(prefix) + ".pdmodel")
     config.disable_gpu()
     config.switch_ir_optim(False)  # the program as saved
     config.disable_mkldnn()
