@@ -146,8 +146,43 @@ def roi_align(paddle, np, rng):
     return inputs, [y1, y2], []
 
 
+def clustered_boxes(np, rng, batch, count, size):
+    """Boxes around a few centres, so that NMS has overlaps to suppress."""
+    centres = rng.uniform(size * 0.2, size * 0.8, (batch, 4, 2))
+    pick = rng.integers(0, 4, (batch, count))
+    c = np.take_along_axis(centres, pick[..., None].repeat(2, axis=2), axis=1) + rng.normal(0, size * 0.03, (batch, count, 2))
+    half = rng.uniform(size * 0.05, size * 0.15, (batch, count, 2))
+    return np.concatenate([c - half, c + half], axis=2).astype(np.float32)
+
+
+def multiclass_nms(paddle, np, rng):
+    """multiclass_nms3 on boxes in pixels (normalized false) with a background class, nms_top_k and
+    keep_top_k, and on normalized boxes of two images with neither; every output (Out, Index,
+    NmsRoisNum). Paddle's order is defined (image, label, score), so rows compare in order."""
+    b1 = paddle.static.data("b1", [1, 40, 4], "float32")
+    s1 = paddle.static.data("s1", [1, 4, 40], "float32")
+    b2 = paddle.static.data("b2", [2, 30, 4], "float32")
+    s2 = paddle.static.data("s2", [2, 3, 30], "float32")
+    slots = {"Out": "float32", "Index": "int32", "NmsRoisNum": "int32"}
+    r1 = append_op(paddle, "multiclass_nms3", {"BBoxes": b1, "Scores": s1}, slots,
+                   {"background_label": 0, "score_threshold": 0.3, "nms_top_k": 12, "keep_top_k": 15,
+                    "nms_threshold": 0.4, "normalized": False, "nms_eta": 1.0})
+    r2 = append_op(paddle, "multiclass_nms3", {"BBoxes": b2, "Scores": s2}, slots,
+                   {"background_label": -1, "score_threshold": 0.2, "nms_top_k": -1, "keep_top_k": -1,
+                    "nms_threshold": 0.5, "normalized": True, "nms_eta": 1.0})
+    r3 = append_op(paddle, "multiclass_nms3", {"BBoxes": b2, "Scores": s2}, slots,
+                   {"background_label": 1, "score_threshold": 0.1, "nms_top_k": 20, "keep_top_k": 7,
+                    "nms_threshold": 0.3, "normalized": True, "nms_eta": 0.9})
+    inputs = [(b1, clustered_boxes(np, rng, 1, 40, 100.0)),
+              (s1, rng.uniform(0, 1, (1, 4, 40)).astype(np.float32)),
+              (b2, clustered_boxes(np, rng, 2, 30, 1.0)),
+              (s2, rng.uniform(0, 1, (2, 3, 30)).astype(np.float32))]
+    outs = [r[k] for r in (r1, r2, r3) for k in ("Out", "Index", "NmsRoisNum")]
+    return inputs, outs, []
+
+
 MODELS = {"crnn_lstm": crnn, "crnn_gru": crnn_gru, "rnn_states": rnn_states, "ssd_priors": ssd_priors,
-          "yolo_head": yolo_head, "roi_align": roi_align}
+          "yolo_head": yolo_head, "roi_align": roi_align, "multiclass_nms": multiclass_nms}
 
 
 def reference_outputs(prefix: Path, values):
