@@ -181,8 +181,35 @@ def multiclass_nms(paddle, np, rng):
     return inputs, outs, []
 
 
+def control_flow(paddle, np, rng):
+    """paddle.static.nn.cond taking each branch (conditional_block + select_input), and
+    while_loop with loop-carried values, an invariant input, a weight used in the body and a
+    cond nested in the body."""
+    x = paddle.static.data("x", [2, 3], "float32")
+    y = paddle.static.data("y", [2, 3], "float32")
+    total = paddle.sum(x)
+    taken = paddle.static.nn.cond(total > 0, lambda: x * 2.0 + y, lambda: x - y)
+    skipped = paddle.static.nn.cond(total < 0, lambda: paddle.exp(x), lambda: paddle.tanh(y) * 3.0)
+    fc = paddle.nn.Linear(3, 3)
+    i = paddle.full([1], 0, "int64")
+    limit = paddle.full([1], 5, "int64")
+
+    def condition(i, acc):
+        return i < limit
+
+    def body(i, acc):
+        step = paddle.static.nn.cond(i < 2, lambda: fc(acc), lambda: acc * 0.5 + x)
+        return [i + 1, paddle.tanh(step)]
+
+    count, acc = paddle.static.nn.while_loop(condition, body, [i, y])
+    inputs = [(x, rng.standard_normal((2, 3), dtype=np.float32) + 0.3),
+              (y, rng.standard_normal((2, 3), dtype=np.float32))]
+    return inputs, [taken, skipped, count, acc], []
+
+
 MODELS = {"crnn_lstm": crnn, "crnn_gru": crnn_gru, "rnn_states": rnn_states, "ssd_priors": ssd_priors,
-          "yolo_head": yolo_head, "roi_align": roi_align, "multiclass_nms": multiclass_nms}
+          "yolo_head": yolo_head, "roi_align": roi_align, "multiclass_nms": multiclass_nms,
+          "control_flow": control_flow}
 
 
 def reference_outputs(prefix: Path, values):
