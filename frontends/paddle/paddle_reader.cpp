@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 #include "engine/graph/error.h"
@@ -239,6 +240,14 @@ class ProgramBuilder {
     if (*index <= 0 || *index >= program_.blocks_size())
       throw Error(label + ": sub_block " + std::to_string(*index) + " is not a sub-block of the program (it has " +
                   std::to_string(program_.blocks_size()) + " blocks)");
+    // Each block is the body of one op of its parent block, so the nesting is the tree of
+    // parent_idx and every block is built once.
+    const BlockDesc& sub = program_.blocks(static_cast<int>(*index));
+    if (sub.parent_idx() != block_.idx())
+      throw Error(label + ": its sub_block " + std::to_string(*index) + " has parent block " +
+                  std::to_string(sub.parent_idx()) + ", not the op's block " + std::to_string(block_.idx()));
+    if (!root().used_blocks_.insert(*index).second)
+      throw Error(label + ": block " + std::to_string(*index) + " is already the sub_block of another op");
     if (static_cast<uint64_t>(depth_) + 1 >= limit_value(kMaxGraphDepth))
       throw Error(limit_message(kMaxGraphDepth, label + ": sub-blocks are nested more than " +
                                                     std::to_string(limit_value(kMaxGraphDepth)) + " levels deep"));
@@ -330,6 +339,9 @@ class ProgramBuilder {
   std::unordered_map<std::string, const VarDesc*> vars_;
   std::unordered_map<std::string, Value> values_;  // each variable's latest write
   std::vector<std::string> captures_;              // enclosing variables this body reads, in Parameter order
+  std::set<int64_t> used_blocks_;                  // (in the main block's builder) blocks already built
+
+  ProgramBuilder& root() { return parent_ ? parent_->root() : *this; }
 };
 
 }  // namespace

@@ -169,10 +169,30 @@ TEST(PaddleSubBlocks, ABadSubBlockIndexNamesTheOp) {
   EXPECT_NE(error_of(loop_program("while", 0)).find("sub_block 0 is not a sub-block"), std::string::npos);
 }
 
-TEST(PaddleSubBlocks, ASubBlockThatContainsItselfHitsTheDepthLimit) {
+TEST(PaddleSubBlocks, ASubBlockMustBeAChildOfTheOpsBlockAndUsedOnce) {
   pp::ProgramDesc program = loop_program();
   pp::OpDesc* inner = op(program.mutable_blocks(1), "while", {{"Condition", {"c"}}}, {{"Out", {"c"}}});
-  int_attr(inner, "sub_block", pp::BLOCK, 1);
+  int_attr(inner, "sub_block", pp::BLOCK, 1);  // the block itself: its parent is block 0
+  EXPECT_NE(error_of(program).find("its sub_block 1 has parent block 0, not the op's block 1"), std::string::npos)
+      << error_of(program);
+  program = loop_program();
+  pp::OpDesc* twice = op(program.mutable_blocks(0), "while", {{"Condition", {"c"}}}, {{"Out", {"c"}}});
+  int_attr(twice, "sub_block", pp::BLOCK, 1);
+  EXPECT_NE(error_of(program).find("block 1 is already the sub_block of another op"), std::string::npos)
+      << error_of(program);
+}
+
+TEST(PaddleSubBlocks, NestingDeeperThanTheLimitIsAnError) {
+  // Blocks 1..70, each the body of a while in the one before.
+  pp::ProgramDesc program = loop_program();
+  for (int b = 1; b <= 70; ++b) {
+    pp::BlockDesc* next = b == 1 ? program.mutable_blocks(1) : block(program, b - 1);
+    if (b > 1) {
+      tensor_var(next, "t", {-1, 3});
+      op(next, "logical_not", {{"X", {"c"}}}, {{"Out", {"c"}}});
+    }
+    if (b < 70) int_attr(op(next, "while", {{"Condition", {"c"}}}, {{"Out", {"c"}}}), "sub_block", pp::BLOCK, b + 1);
+  }
   EXPECT_NE(error_of(program).find("REMO_MAX_GRAPH_DEPTH"), std::string::npos) << error_of(program);
 }
 
