@@ -26,7 +26,7 @@ from model_cache import ensure_models  # noqa: E402
 
 def crnn(paddle, np, rng, rnn_kind="lstm"):
     """conv backbone -> squeeze the height -> [N, W, C] -> 2-layer BiLSTM (or BiGRU) -> fc ->
-    softmax, the shape of a CRNN text recognizer."""
+    softmax -> argmax, the shape of a CRNN text recognizer (and an argmin with keepdim)."""
     x = paddle.static.data("x", [None, 3, 32, 64], "float32")
     y = paddle.nn.Conv2D(3, 16, 3, padding=1)(x)
     y = paddle.nn.BatchNorm2D(16)(y)
@@ -43,7 +43,9 @@ def crnn(paddle, np, rng, rnn_kind="lstm"):
         y, _ = paddle.nn.GRU(32, 24, num_layers=2, direction="bidirect")(y)
     y = paddle.nn.Linear(48, 11)(y)
     y = paddle.nn.functional.softmax(y, axis=-1)
-    return [(x, rng.standard_normal((2, 3, 32, 64), dtype=np.float32))], [y], []
+    best = paddle.argmax(y, axis=-1)                       # greedy CTC decoding starts here
+    least = paddle.argmin(y, axis=1, keepdim=True, dtype="int32")
+    return [(x, rng.standard_normal((2, 3, 32, 64), dtype=np.float32))], [y, best, least], []
 
 
 def crnn_gru(paddle, np, rng):
