@@ -209,9 +209,34 @@ def control_flow(paddle, np, rng):
     return inputs, [taken, skipped, count, acc], []
 
 
+def rpn(paddle, np, rng):
+    """The proposal stage of a Faster R-CNN over two images: anchor_generator, then
+    generate_proposals_v2 with and without pixel_offset, then roi_align of the proposals."""
+    feat = paddle.static.data("feat", [2, 8, 4, 5], "float32")
+    scores = paddle.static.data("scores", [2, 6, 4, 5], "float32")
+    deltas = paddle.static.data("deltas", [2, 24, 4, 5], "float32")
+    im = paddle.static.data("im", [2, 2], "float32")
+    gen = append_op(paddle, "anchor_generator", {"Input": feat}, {"Anchors": "float32", "Variances": "float32"},
+                    {"anchor_sizes": [24.0, 48.0], "aspect_ratios": [0.5, 1.0, 2.0], "variances": [0.1, 0.1, 0.2, 0.2],
+                     "stride": [16.0, 16.0], "offset": 0.5})
+    anchors, variances = gen["Anchors"], gen["Variances"]
+    rois, probs, num = paddle.vision.ops.generate_proposals(
+        scores, deltas, im, anchors, variances, pre_nms_top_n=60, post_nms_top_n=25, nms_thresh=0.6, min_size=3.0,
+        pixel_offset=True, return_rois_num=True)
+    rois2, probs2, num2 = paddle.vision.ops.generate_proposals(
+        scores, deltas, im, anchors, variances, pre_nms_top_n=-1, post_nms_top_n=-1, nms_thresh=0.4, min_size=0.5,
+        pixel_offset=False, return_rois_num=True)
+    pooled = paddle.vision.ops.roi_align(feat, rois, num, 2, spatial_scale=1.0 / 16, sampling_ratio=2)
+    inputs = [(feat, rng.standard_normal((2, 8, 4, 5), dtype=np.float32)),
+              (scores, rng.uniform(0, 1, (2, 6, 4, 5)).astype(np.float32)),
+              (deltas, (rng.standard_normal((2, 24, 4, 5)) * 0.3).astype(np.float32)),
+              (im, np.array([[64, 80], [60, 70]], dtype=np.float32))]
+    return inputs, [anchors, variances, rois, probs, num, rois2, probs2, num2, pooled], []
+
+
 MODELS = {"crnn_lstm": crnn, "crnn_gru": crnn_gru, "rnn_states": rnn_states, "ssd_priors": ssd_priors,
           "yolo_head": yolo_head, "roi_align": roi_align, "multiclass_nms": multiclass_nms,
-          "control_flow": control_flow}
+          "control_flow": control_flow, "rpn": rpn}
 
 
 def reference_outputs(prefix: Path, values):
