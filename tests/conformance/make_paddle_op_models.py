@@ -234,9 +234,42 @@ def rpn(paddle, np, rng):
     return inputs, [anchors, variances, rois, probs, num, rois2, probs2, num2, pooled], []
 
 
+def fpn(paddle, np, rng):
+    """FPN proposal routing over two images: proposals of two pyramid levels collected
+    (collect_fpn_proposals), distributed to levels 2-5 by size (distribute_fpn_proposals, with and
+    without pixel_offset), pooled per level and put back in order with RestoreIndex."""
+    rois = [paddle.static.data(f"rois{i}", [None, 4], "float32") for i in range(2)]
+    scores = [paddle.static.data(f"scores{i}", [None, 1], "float32") for i in range(2)]
+    nums = [paddle.static.data(f"num{i}", [2], "int32") for i in range(2)]
+    feats = [paddle.static.data(f"p{l}", [2, 4, 64 >> l, 64 >> l], "float32") for l in range(2, 6)]
+    got = append_op(paddle, "collect_fpn_proposals",
+                    {"MultiLevelRois": rois, "MultiLevelScores": scores, "MultiLevelRoIsNum": nums},
+                    {"FpnRois": "float32", "RoisNum": "int32"}, {"post_nms_topN": 14})
+    collected, count = got["FpnRois"], got["RoisNum"]
+    multi, restore, level_nums = paddle.vision.ops.distribute_fpn_proposals(
+        collected, 2, 5, 4, 56, pixel_offset=True, rois_num=count)
+    pooled = [paddle.vision.ops.roi_align(f, r, n, 2, spatial_scale=1.0 / (4 << l), sampling_ratio=2, aligned=True)
+              for l, (f, r, n) in enumerate(zip(feats, multi, level_nums))]
+    joined = paddle.gather(paddle.concat(pooled, axis=0), paddle.reshape(restore, [-1]))
+    multi2, restore2, level_nums2 = paddle.vision.ops.distribute_fpn_proposals(
+        collected, 2, 4, 3, 40, pixel_offset=False, rois_num=count)
+    size = rng.uniform(8, 200, (2, 20, 1))
+    def level_rois(n):
+        xy = rng.uniform(0, 60, (n, 2))
+        wh = np.concatenate([rng.uniform(4, 120, (n, 1))] * 2, axis=1) * rng.uniform(0.7, 1.3, (n, 2))
+        return np.concatenate([xy, xy + wh], axis=1).astype(np.float32)
+    inputs = [(rois[0], level_rois(9)), (rois[1], level_rois(7)),
+              (scores[0], rng.uniform(0, 1, (9, 1)).astype(np.float32)),
+              (scores[1], rng.uniform(0, 1, (7, 1)).astype(np.float32)),
+              (nums[0], np.array([5, 4], dtype=np.int32)), (nums[1], np.array([3, 4], dtype=np.int32))]
+    inputs += [(f, rng.standard_normal((2, 4, 64 >> l, 64 >> l), dtype=np.float32)) for l, f in zip(range(2, 6), feats)]
+    del size
+    return inputs, [collected, count, *multi, restore, *level_nums, joined, *multi2, restore2, *level_nums2], []
+
+
 MODELS = {"crnn_lstm": crnn, "crnn_gru": crnn_gru, "rnn_states": rnn_states, "ssd_priors": ssd_priors,
           "yolo_head": yolo_head, "roi_align": roi_align, "multiclass_nms": multiclass_nms,
-          "control_flow": control_flow, "rpn": rpn}
+          "control_flow": control_flow, "rpn": rpn, "fpn": fpn}
 
 
 def reference_outputs(prefix: Path, values):
