@@ -88,7 +88,7 @@ remo.translate("paddle.generate_proposals_v2", function(node)
   local k = total
   if pre > 0 then k = remo.op("opset1.Minimum", {i64(pre), total}) end
   local top, index = remo.op("opset11.TopK", {flat_scores, k}, {axis = 1, mode = "max", sort = "value", index_element_type = "i64"})
-  local d = remo.op("opset8.Gather", {flat_deltas, index, i64(1)}, {batch_dims = 1})            -- [N, k, 4]
+  local d = util.batch_gather(flat_deltas, index)            -- [N, k, 4]
   local a = remo.op("opset8.Gather", {flat_anchors, index, i64(0)})                              -- [N, k, 4]
   local function scaled(j)
     local v = comp(d, j)

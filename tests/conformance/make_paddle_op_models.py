@@ -160,7 +160,8 @@ def clustered_boxes(np, rng, batch, count, size):
 def multiclass_nms(paddle, np, rng):
     """multiclass_nms3 on boxes in pixels (normalized false) with a background class, nms_top_k and
     keep_top_k, and on normalized boxes of two images with neither; every output (Out, Index,
-    NmsRoisNum). Paddle's order is defined (image, label, score), so rows compare in order."""
+    NmsRoisNum). Paddle's order is defined (image, label, score), so rows compare in order.
+    Then matrix_nms (rows by decayed score within each image)."""
     b1 = paddle.static.data("b1", [1, 40, 4], "float32")
     s1 = paddle.static.data("s1", [1, 4, 40], "float32")
     b2 = paddle.static.data("b2", [2, 30, 4], "float32")
@@ -180,7 +181,14 @@ def multiclass_nms(paddle, np, rng):
               (b2, clustered_boxes(np, rng, 2, 30, 1.0)),
               (s2, rng.uniform(0, 1, (2, 3, 30)).astype(np.float32))]
     outs = [r[k] for r in (r1, r2, r3) for k in ("Out", "Index", "NmsRoisNum")]
-    return inputs, outs, []
+    # matrix_nms, linear decay on pixel boxes and gaussian on normalized boxes of two images.
+    m1 = paddle.vision.ops.matrix_nms(b1, s1, score_threshold=0.3, post_threshold=0.35, nms_top_k=15, keep_top_k=12,
+                                      use_gaussian=False, background_label=0, normalized=False,
+                                      return_index=True, return_rois_num=True)
+    m2 = paddle.vision.ops.matrix_nms(b2, s2, score_threshold=0.2, post_threshold=0.3, nms_top_k=-1, keep_top_k=-1,
+                                      use_gaussian=True, gaussian_sigma=2.0, background_label=-1, normalized=True,
+                                      return_index=True, return_rois_num=True)
+    return inputs, outs + list(m1) + list(m2), []
 
 
 def control_flow(paddle, np, rng):
