@@ -4,7 +4,12 @@ OpenVINO CPU inference, compared with Paddle's own inference output on the same 
 stored by make_paddle_models.py). NAME_separate/ folders (the older layout: __model__ plus one
 file per weight) are converted too, against NAME's reference. Runs in the venv.
 
-  run_paddle_conformance.py [REMO_BINARY] [--ovc] [--only PATTERN] [--table FILE]
+  run_paddle_conformance.py [REMO_BINARY] [--ovc] [--only PATTERN] [--table FILE] [--maker SCRIPT]
+
+--maker names another generator with the same folder layout (make_paddle_op_models.py: small
+programs of detection, control flow and recurrent ops); NAME.input_K.npy are further inputs in
+feed order, and outputs listed in NAME.unordered are compared as sets of rows (where Paddle does
+not specify their order).
 
 A model passes when the IR's output has Paddle's shape and max|ov - paddle| <= 1e-4 *
 max(1, max|paddle|). With --ovc, ovc converts the same files and its status, node count and
@@ -28,8 +33,8 @@ HERE = Path(__file__).resolve().parent
 TOLERANCE = 1e-4
 
 
-def model_dir() -> Path:
-    out = subprocess.run([sys.executable, str(HERE / "make_paddle_models.py")], stdout=subprocess.PIPE,
+def model_dir(maker: str = "make_paddle_models.py") -> Path:
+    out = subprocess.run([sys.executable, str(HERE / maker)], stdout=subprocess.PIPE,
                          text=True, check=True)
     return Path(out.stdout.strip().splitlines()[-1])
 
@@ -53,10 +58,34 @@ def convert_ovc(pdmodel: Path, out: Path):
     return common.convert_ovc(str(pdmodel / "__model__" if pdmodel.is_dir() else pdmodel), xml)
 
 
-def compare(gots, wants) -> str:
+def inputs(folder: Path, name: str):
+    """NAME.input.npy, then NAME.input_K.npy: one array, or a list when there are several."""
+    xs = [np.load(folder / f"{name}.input.npy")]
+    while (folder / f"{name}.input_{len(xs)}.npy").exists():
+        xs.append(np.load(folder / f"{name}.input_{len(xs)}.npy"))
+    return xs[0] if len(xs) == 1 else xs
+
+
+def unordered_outputs(folder: Path, name: str) -> set:
+    f = folder / f"{name}.unordered"
+    return {int(line) for line in f.read_text().split()} if f.exists() else set()
+
+
+def sorted_rows(a):
+    """The rows of a (2-D or more) in lexicographic order, for outputs whose row order is unspecified."""
+    a = np.asarray(a, dtype=np.float64)
+    if a.ndim < 2 or a.shape[0] == 0:
+        return a
+    flat = a.reshape(a.shape[0], -1)
+    return flat[np.lexsort(flat.T[::-1])].reshape(a.shape)
+
+
+def compare(gots, wants, unordered=frozenset()) -> str:
     if len(gots) != len(wants):
         return f"{len(gots)} outputs, Paddle gives {len(wants)}"
     for k, (got, want) in enumerate(zip(gots, wants)):
+        if k in unordered:
+            got, want = sorted_rows(got), sorted_rows(want)
         problem = compare_one(got, want)
         if problem:
             return f"output {k}: {problem}"
@@ -73,11 +102,11 @@ def compare_one(got, want) -> str:
     return ""
 
 
-def convert_and_check(label, convert, core, x, want):
+def convert_and_check(label, convert, core, x, want, unordered=frozenset()):
     """One converter on one model: (status, nodes, seconds) with status "ok" or "FAIL reason"."""
     try:
         xml, seconds = convert()
-        problem = compare(common.run_ir(core, xml, [x]), want)
+        problem = compare(common.run_ir(core, xml, x if isinstance(x, list) else [x]), want, unordered)
         return ("FAIL " + problem if problem else "ok"), common.node_count(core, xml), seconds
     except Exception as e:  # noqa: BLE001 - every failure is a line of the table
         lines = [line for line in str(e).splitlines() if line.strip()]
@@ -113,9 +142,10 @@ def main() -> int:
     ap.add_argument("--ovc", action="store_true", help="also convert with ovc, side by side")
     ap.add_argument("--only", default="*", help="model name pattern")
     ap.add_argument("--table", type=Path, help="also write the results as a markdown table here")
+    ap.add_argument("--maker", default="make_paddle_models.py", help="the generator script in tests/conformance")
     args = ap.parse_args()
     core = ov.Core()
-    folder = model_dir()
+    folder = model_dir(args.maker)
     passed = failed = 0
     rows = []
     # NAME.pdmodel (+ .pdiparams), and NAME_separate/ (the older one-file-per-weight layout)
@@ -125,15 +155,17 @@ def main() -> int:
         if not fnmatch.fnmatch(name, args.only):
             continue
         base = name.removesuffix("_separate")
-        x = np.load(folder / f"{base}.input.npy")
+        x = inputs(folder, base)
         want = reference(folder, base)
+        unordered = unordered_outputs(folder, base)
         ovc_result = None
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
-            remo_result = convert_and_check("remo", lambda: convert_remo(args.remo, pdmodel, tmp), core, x, want)
+            remo_result = convert_and_check("remo", lambda: convert_remo(args.remo, pdmodel, tmp), core, x, want,
+                                            unordered)
             line = f"{name}: " + describe("remo", remo_result)
             if args.ovc:
-                ovc_result = convert_and_check("ovc", lambda: convert_ovc(pdmodel, tmp), core, x, want)
+                ovc_result = convert_and_check("ovc", lambda: convert_ovc(pdmodel, tmp), core, x, want, unordered)
                 line += " | " + describe("ovc", ovc_result)
         rows.append((name, remo_result, ovc_result))
         print(line, flush=True)
