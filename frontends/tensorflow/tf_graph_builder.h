@@ -9,8 +9,12 @@
 //   output p carries the tensor names "<node>:<p>", and output 0 also "<node>";
 // - control inputs ("^node") are checked to name a node and then dropped: in a frozen inference
 //   graph they only order side effects, and the data inputs already order the computation;
-// - every node none of whose outputs feeds a data input (NoOp excepted) gets an opset1.Result on
-//   output 0, named "<node>/sink_port_0", in file order;
+// - every node that no other node reads, by a data or a control input (NoOp excepted), gets an
+//   opset1.Result on output 0, named "<node>/sink_port_0", in file order;
+// - control flow v1 is rewritten first (tf_control_flow_v1.h): a while frame becomes a node
+//   "tf._RemoWhileFrame" whose "body" attribute is the loop body as a Graph (Parameters: the loop
+//   variables, then the invariants, listed in "body:captures" and appended to the node's inputs;
+//   Results: the next values, then the next condition); a cond's Merge becomes tf.SelectV2;
 // - nodes may appear in any order in the file.
 #include "engine/graph/graph.h"
 #include "frontends/tensorflow/proto/graph.pb.h"

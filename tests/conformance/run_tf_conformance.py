@@ -3,7 +3,7 @@
 
     run_tf_conformance.py REMO [MODEL_DIR]
 
-MODEL_DIR defaults to the folder make_tf_models.py fills (built first if missing); each
+MODEL_DIR defaults to the folders the MAKERS fill (each built first if missing); each
 <name>.pb there comes with <name>.input.npy (NHWC) and TensorFlow's <name>.output.npy. Every
 model is converted twice: by default (rank-4 inputs become NCHW, so the input is fed transposed)
 and with --disable_nhwc_to_nchw (fed as is). A case passes when the output has TensorFlow's
@@ -26,8 +26,12 @@ TIMEOUT_S = 600
 MODES = {"nchw": [], "nhwc": ["--disable_nhwc_to_nchw"]}
 
 
-def model_dir() -> Path:
-    out = subprocess.run([sys.executable, str(HERE / "make_tf_models.py")], check=True,
+# Keras CNNs and an op graph; control flow (v1 frames, TensorArrays) and fake quantization.
+MAKERS = ["make_tf_models.py", "make_tf_controlflow_models.py"]
+
+
+def model_dir(maker: str = "make_tf_models.py") -> Path:
+    out = subprocess.run([sys.executable, str(HERE / maker)], check=True,
                          stdout=subprocess.PIPE, text=True).stdout
     return Path(out.strip().splitlines()[-1])
 
@@ -65,11 +69,14 @@ def main() -> int:
         print(__doc__, file=sys.stderr)
         return 2
     remo = sys.argv[1]
-    folder = Path(sys.argv[2]) if len(sys.argv) == 3 else model_dir()
-    models = sorted(folder.glob("*.pb"))
-    if not models:
-        print(f"run_tf_conformance: no .pb models in {folder}", file=sys.stderr)
-        return 1
+    folders = [Path(sys.argv[2])] if len(sys.argv) == 3 else [model_dir(m) for m in MAKERS]
+    models = []
+    for folder in folders:
+        found = sorted(folder.glob("*.pb"))
+        if not found:
+            print(f"run_tf_conformance: no .pb models in {folder}", file=sys.stderr)
+            return 1
+        models += found
     core = ov.Core()
     passed = failed = 0
     for pb in models:
