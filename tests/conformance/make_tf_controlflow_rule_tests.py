@@ -82,5 +82,42 @@ tests.append({"name": "Range in its Tidx type",
                               "d": {"type": "i32", "shape": [], "values": [3]}},
   "nodes": [{"op": "tf.Range", "inputs": ["a", "b", "d"], "outputs": ["y"], "attrs": {"Tidx": "i32"}}],
   "outputs": ["y"], "check": {"inputs": {}, "outputs": {"y": [1, 4, 7]}}})
-doc = {"comment": "Tests of rules/tensorflow/{fake_quant,control_flow,tensor_array}.lua, expected values computed by TensorFlow: written by tests/conformance/make_tf_controlflow_rule_tests.py, do not edit by hand.", "tests": tests}
+# TensorLists: reserve, set, get, push, pop, length, element shape, stack.
+xl = rng.standard_normal((3, 2)).astype(np.float32)
+raw = tf.raw_ops
+lst = raw.TensorListFromTensor(tensor=xl, element_shape=tf.constant([2]))
+lst = raw.TensorListSetItem(input_handle=lst, index=1, item=tf.constant([5.0, 6.0]))
+pushed = raw.TensorListPushBack(input_handle=lst, tensor=tf.constant([7.0, 8.0]))
+popped, last = raw.TensorListPopBack(input_handle=pushed, element_shape=tf.constant([2]), element_dtype=tf.float32)
+reserved = raw.TensorListSetItem(input_handle=raw.TensorListReserve(element_shape=tf.constant([2]), num_elements=2, element_dtype=tf.float32),
+                                 index=0, item=tf.constant([1.0, 2.0]))
+def stack(l): return raw.TensorListStack(input_handle=l, element_shape=tf.constant([2]), element_dtype=tf.float32)
+tests.append({"name": "TensorList: FromTensor, SetItem, GetItem, PushBack, PopBack, Length, ElementShape, Reserve, Stack",
+  "inputs": {"x": {"type": "f32", "shape": [3, 2]}},
+  "constants": {"es": {"type": "i32", "shape": [2 - 1], "values": [2]}, "one": {"type": "i32", "shape": [], "values": [1]},
+                "two": {"type": "i32", "shape": [], "values": [2]}, "zero": {"type": "i32", "shape": [], "values": [0]},
+                "a": {"type": "f32", "shape": [2], "values": [5.0, 6.0]}, "b": {"type": "f32", "shape": [2], "values": [7.0, 8.0]},
+                "c": {"type": "f32", "shape": [2], "values": [1.0, 2.0]}},
+  "nodes": [{"op": "tf.TensorListFromTensor", "inputs": ["x", "es"], "outputs": ["l0"], "attrs": {"element_dtype": "f32"}},
+            {"op": "tf.TensorListSetItem", "inputs": ["l0", "one", "a"], "outputs": ["l1"], "attrs": {"element_dtype": "f32"}},
+            {"op": "tf.TensorListGetItem", "inputs": ["l1", "one", "es"], "outputs": ["got"], "attrs": {"element_dtype": "f32"}},
+            {"op": "tf.TensorListPushBack", "inputs": ["l1", "b"], "outputs": ["l2"], "attrs": {"element_dtype": "f32"}},
+            {"op": "tf.TensorListLength", "inputs": ["l2"], "outputs": ["n"]},
+            {"op": "tf.TensorListElementShape", "inputs": ["l2"], "outputs": ["shape"], "attrs": {"shape_type": "i32"}},
+            {"op": "tf.TensorListPopBack", "inputs": ["l2", "es"], "outputs": ["l3", "last"], "attrs": {"element_dtype": "f32"}},
+            {"op": "tf.TensorListStack", "inputs": ["l3", "es"], "outputs": ["stacked"], "attrs": {"element_dtype": "f32"}},
+            {"op": "tf.TensorListReserve", "inputs": ["es", "two"], "outputs": ["r0"], "attrs": {"element_dtype": "f32"}},
+            {"op": "tf.TensorListSetItem", "inputs": ["r0", "zero", "c"], "outputs": ["r1"], "attrs": {"element_dtype": "f32"}},
+            {"op": "tf.TensorListStack", "inputs": ["r1", "es"], "outputs": ["reserved"], "attrs": {"element_dtype": "f32"}}],
+  "outputs": ["got", "n", "shape", "last", "stacked", "reserved"],
+  "check": {"inputs": {"x": vals(xl)}, "outputs": {
+      "got": vals(raw.TensorListGetItem(input_handle=lst, index=1, element_shape=tf.constant([2]), element_dtype=tf.float32)),
+      "n": [int(raw.TensorListLength(input_handle=pushed))],
+      "shape": vals(raw.TensorListElementShape(input_handle=pushed, shape_type=tf.int32)),
+      "last": vals(last), "stacked": vals(stack(popped)), "reserved": vals(stack(reserved))}, "tolerance": 1e-6}})
+tests.append({"name": "TensorListReserve of an unknown element shape asks for one",
+  "inputs": {}, "constants": {"es": {"type": "i32", "shape": [], "values": [-1]}, "n": {"type": "i32", "shape": [], "values": [3]}},
+  "nodes": [{"op": "tf.TensorListReserve", "inputs": ["es", "n"], "outputs": ["l"], "attrs": {"element_dtype": "f32"}}],
+  "outputs": ["l"], "expect": {"error": "unknown rank"}})
+doc = {"comment": "Tests of rules/tensorflow/{fake_quant,control_flow,tensor_array,tensor_list}.lua, expected values computed by TensorFlow: written by tests/conformance/make_tf_controlflow_rule_tests.py, do not edit by hand.", "tests": tests}
 OUT.write_text(json.dumps(doc, indent=1) + "\n")
