@@ -1,7 +1,6 @@
 #include "frontends/tensorflow/tf_control_flow_v1.h"
 
 #include <algorithm>
-#include <charconv>
 #include <deque>
 #include <map>
 #include <set>
@@ -9,38 +8,14 @@
 #include <unordered_set>
 
 #include "engine/graph/error.h"
+#include "frontends/tensorflow/tf_node_ref.h"
 
 namespace remo::tf_import {
 namespace {
 
-// "name", "name:port" or "^name".
-struct Ref {
-  std::string node;
-  int port = 0;
-  bool control = false;
-};
-
-Ref parse_ref(const std::string& text) {
-  Ref r;
-  std::string_view s = text;
-  if (!s.empty() && s[0] == '^') {
-    r.control = true;
-    s.remove_prefix(1);
-  }
-  if (size_t colon = s.rfind(':'); colon != std::string_view::npos && !r.control) {
-    std::string_view digits = s.substr(colon + 1);
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), r.port);
-    if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty())
-      throw Error("input '" + text + "' has no valid output index after ':'");
-    s = s.substr(0, colon);
-  }
-  r.node = std::string(s);
-  return r;
-}
-
-std::string ref_text(const std::string& node, int port) {
-  return port == 0 ? node : node + ":" + std::to_string(port);
-}
+using Ref = NodeRef;
+Ref parse_ref(const std::string& text) { return parse_node_ref(text); }
+std::string ref_text(const std::string& node, int port) { return node_ref_text(node, port); }
 
 std::string label(const tensorflow::NodeDef& n) { return "node '" + n.name() + "' (tf." + n.op() + ")"; }
 
@@ -260,11 +235,7 @@ class FrameCollapser {
       p->set_op("Placeholder");
       auto t = like.attr().find("T");
       if (t == like.attr().end()) throw Error(label(like) + ": has no attribute T");
-      // A resource or variant (a TensorArray handle...) holds whatever tensor the rules make of
-      // it; the translation binds the Placeholder to that value's type.
-      const int type = t->second.type();
-      (*p->mutable_attr())["dtype"].set_type(type == tensorflow::DT_RESOURCE || type == tensorflow::DT_VARIANT
-                                                 ? tensorflow::DT_FLOAT : static_cast<tensorflow::DataType>(type));
+      (*p->mutable_attr())["dtype"] = t->second;  // a resource handle's type is decided by the rules
     };
     for (const LoopVar& v : vars) add_placeholder(def_.node(v.merge));
     for (int e : invariants) {

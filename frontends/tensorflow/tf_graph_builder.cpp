@@ -9,6 +9,7 @@
 #include "engine/ops/op_registry.h"
 #include "frontends/tensorflow/tf_attributes.h"
 #include "frontends/tensorflow/tf_control_flow_v1.h"
+#include "frontends/tensorflow/tf_control_flow_v2.h"
 #include "frontends/tensorflow/tf_types.h"
 
 namespace remo::tf_import {
@@ -210,8 +211,9 @@ class GraphBuilder {
 
 }  // namespace
 
-void build_graph(Graph& graph, tensorflow::GraphDef& def) {
+void build_graph(Graph& graph, tensorflow::GraphDef& def, const FunctionLookup* functions) {
   std::vector<WhileFrameBody> frames;
+  if (functions && has_v2_control_flow(def)) lower_v2_control_flow(def, *functions, frames);
   lower_v1_control_flow(def, frames);
   GraphBuilder(graph, frames).build(def);
 }

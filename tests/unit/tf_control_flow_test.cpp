@@ -11,6 +11,8 @@
 
 #include "engine/graph/error.h"
 #include "frontends/tensorflow/tf_control_flow_v1.h"
+#include "frontends/tensorflow/tf_control_flow_v2.h"
+#include "frontends/tensorflow/tf_graph_builder.h"
 #include "frontends/tensorflow/tf_reader.h"
 #include "tests/unit/test_support.h"
 
@@ -226,6 +228,107 @@ TEST(TfControlFlowV1, ANodeReadOnlyByControlEdgesIsNoGraphOutput) {
   std::unique_ptr<Graph> g = read_tf_model(path.string(), options);
   ASSERT_EQ(g->results().size(), 1u);
   EXPECT_EQ(g->at(g->results()[0]).inputs()[0].node, g->find_node("y")->id());
+}
+
+
+// Control flow v2: functions come from a lookup; here two small hand-written ones.
+std::string placeholder_node(const std::string& name, const char* type = "DT_INT32") {
+  return node(name, "Placeholder", {}, std::string("attr { key: 'dtype' value { type: ") + type + " } }");
+}
+
+tf_import::FunctionGraph function_of(const std::string& text, std::vector<std::string> inputs,
+                                     std::vector<std::string> outputs) {
+  return {parse(text), std::move(inputs), std::move(outputs)};
+}
+
+tf_import::FunctionGraph lookup(const std::string& name) {
+  if (name == "cond_fn")  // i < 3
+    return function_of(placeholder_node("i") + placeholder_node("s") + int_const("three", 3) +
+                           node("less", "Less", {"i", "three"}, kTi),
+                       {"i", "s"}, {"less"});
+  if (name == "body_fn")  // (i + 1, s + s)
+    return function_of(placeholder_node("i") + placeholder_node("s") + int_const("one", 1) +
+                           node("next", "AddV2", {"i", "one"}, kTi) + node("twice", "AddV2", {"s", "s"}, kTi),
+                       {"i", "s"}, {"next", "twice"});
+  if (name == "then_fn") return function_of(placeholder_node("a") + node("neg", "Neg", {"a"}, kTi), {"a"}, {"neg"});
+  if (name == "else_fn") return function_of(placeholder_node("a"), {"a"}, {"a"});
+  throw Error("no function '" + name + "'");
+}
+
+std::string func_attr(const std::string& key, const std::string& name) {
+  return "attr { key: '" + key + "' value { func { name: '" + name + "' } } }";
+}
+
+TEST(TfControlFlowV2, AWhileBecomesALoopNodeWithTheCondAfterTheBody) {
+  tensorflow::GraphDef def = parse(int_const("zero", 0) + placeholder_node("x") +
+                                   node("w", "StatelessWhile", {"zero", "x"}, func_attr("cond", "cond_fn") + func_attr("body", "body_fn")) +
+                                   node("out", "Identity", {"w:1"}, kTi));
+  std::vector<WhileFrameBody> frames;
+  tf_import::lower_v2_control_flow(def, lookup, frames);
+  ASSERT_EQ(frames.size(), 1u);
+  const tensorflow::NodeDef* w = find(def, "w");
+  EXPECT_EQ(w->op(), tf_import::kWhileFrameOp);
+  EXPECT_EQ(inputs(w), (std::vector<std::string>{"w/remo_initial/less", "zero", "x"}));
+  EXPECT_EQ(inputs(find(def, "w/remo_initial/less")), (std::vector<std::string>{"zero", "w/remo_initial/three"}));
+  EXPECT_EQ(frames[0].variables, 2u);
+  EXPECT_EQ(frames[0].body.node(0).name(), "i");
+  EXPECT_EQ(frames[0].body.node(1).name(), "s");
+  EXPECT_EQ(frames[0].results, (std::vector<std::string>{"next", "twice", "remo_next/less"}));
+  EXPECT_EQ(inputs(find(frames[0].body, "remo_next/less")), (std::vector<std::string>{"next", "remo_next/three"}))
+      << "the condition reads the body's results";
+}
+
+TEST(TfControlFlowV2, AnIfComputesBothBranchesAndSelects) {
+  tensorflow::GraphDef def = parse(placeholder_node("p", "DT_INT32") + placeholder_node("x") +
+                                   node("if", "If", {"p", "x"},
+                                        func_attr("then_branch", "then_fn") + func_attr("else_branch", "else_fn") +
+                                            " attr { key: 'Tcond' value { type: DT_INT32 } }") +
+                                   node("out", "Identity", {"if"}, kTi));
+  std::vector<WhileFrameBody> frames;
+  tf_import::lower_v2_control_flow(def, lookup, frames);
+  EXPECT_EQ(find(def, "if")->op(), "IdentityN");
+  EXPECT_EQ(inputs(find(def, "if")), std::vector<std::string>{"if/remo_select_0"});
+  EXPECT_EQ(inputs(find(def, "if/remo_select_0")), (std::vector<std::string>{"if/remo_cond", "if/then/neg", "x"}))
+      << "an int condition is cast to bool; the else branch returns its argument, the If's input";
+  EXPECT_EQ(find(def, "if/remo_cond")->op(), "Cast");
+}
+
+TEST(TfControlFlowV2, AFunctionThatDoesNotFitItsCallIsNamed) {
+  tensorflow::GraphDef def = parse(placeholder_node("x") +
+                                   node("w", "While", {"x"}, func_attr("cond", "cond_fn") + func_attr("body", "body_fn")));
+  std::vector<WhileFrameBody> frames;
+  try {
+    tf_import::lower_v2_control_flow(def, lookup, frames);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("node 'w' (tf.While): body 'body_fn' takes 2 arguments, the call passes 1"),
+              std::string::npos) << e.what();
+  }
+  tensorflow::GraphDef missing = parse(placeholder_node("x") + node("w", "While", {"x", "x"}, func_attr("cond", "nope") +
+                                                                                             func_attr("body", "body_fn")));
+  try {
+    tf_import::lower_v2_control_flow(missing, lookup, frames);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("node 'w' (tf.While): cond 'nope': no function 'nope'"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(TfControlFlowV2, TheBuilderMakesTheLoopBody) {
+  tensorflow::GraphDef def = parse(int_const("zero", 0) + placeholder_node("x") +
+                                   node("w", "While", {"zero", "x"}, func_attr("cond", "cond_fn") + func_attr("body", "body_fn")) +
+                                   node("out", "Identity", {"w:1"}, kTi));
+  Graph g;
+  tf_import::FunctionLookup functions = lookup;
+  tf_import::build_graph(g, def, &functions);
+  Node* w = g.find_node("w");
+  ASSERT_NE(w, nullptr);
+  EXPECT_EQ(w->op(), "tf._RemoWhileFrame");
+  EXPECT_EQ(w->outputs.size(), 2u);
+  auto body = std::get<GraphPtr>(w->attrs.at("body"));
+  EXPECT_EQ(body->parameters().size(), 2u);
+  EXPECT_EQ(body->results().size(), 3u);
 }
 
 }  // namespace
