@@ -9,6 +9,7 @@
 #include "engine/graph/error.h"
 #include "engine/pipeline/model_boundary.h"
 #include "frontends/tensorflow/proto/graph.pb.h"
+#include "frontends/tensorflow/tf_function_library.h"
 #include "frontends/tensorflow/tf_graph_builder.h"
 #include "frontends/tensorflow/tf_layout.h"
 
@@ -56,6 +57,7 @@ std::unique_ptr<Graph> read_tf_model(const std::string& path, const TfReadOption
   try {
     graph->meta["framework"] = std::string("tf");
     graph->meta["tf:producer"] = static_cast<int64_t>(def.versions().producer());
+    tf_import::inline_function_calls(def);
     tf_import::build_graph(*graph, def);
     // Shapes are set on the NHWC inputs, before they turn NCHW: the user gives them in the
     // model's own layout.
