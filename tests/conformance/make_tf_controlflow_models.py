@@ -5,6 +5,9 @@ TensorFlow's <name>.output.npy).
 
 - v1_*: graphs built with tf.compat.v1 and control flow v2 switched off, so while_loop and cond
   become Switch/Merge/Enter/Exit/NextIteration/LoopCond frames and TensorArrayV3 ops;
+- v2_*: tf.functions with tf.while_loop, tf.cond and TensorArrays, frozen with control flow v2
+  kept (lower_control_flow=False): While/StatelessWhile and If/StatelessIf on library functions,
+  and TensorList ops;
 - fake_quant: FakeQuantWithMinMaxArgs, FakeQuantWithMinMaxVars (narrow range, 5 bits) and
   FakeQuantWithMinMaxVarsPerChannel.
 Runs under the venv; seeded, so a recipe always gives the same models.
@@ -76,6 +79,47 @@ def v1_tensor_array(tf, rng):
     return tf.identity(y, name="output"), x, (5, 3)
 
 
+def v2_while_cond_list(tf, rng):
+    """A tf.while_loop whose body holds a tf.cond and writes one value per iteration into a
+    TensorArray (a TensorList in the frozen graph), and a tf.cond after it."""
+    w = tf.constant(rng.standard_normal((4, 4)).astype("float32") * 0.5)
+
+    def fn(x):  # x: [2, 4]
+        def body(i, h, ta):
+            h = tf.tanh(tf.matmul(h, w) + x)
+            h = tf.cond(tf.reduce_sum(h) > 0.0, lambda: h * 2.0 + 0.5, lambda: h - 1.0)
+            return i + 1, h, ta.write(i, h)
+
+        ta = tf.TensorArray(tf.float32, size=5, element_shape=[2, 4])
+        i, h, ta = tf.while_loop(lambda i, h, ta: i < 5, body, [tf.constant(0), x, ta])
+        y = ta.stack() + h * tf.cast(i, tf.float32)
+        return tf.cond(tf.reduce_mean(x) > 0.0, lambda: y + 1.0, lambda: y * x)
+
+    return fn, [2, 4]
+
+
+def v2_nested_while(tf, rng):
+    """A tf.while_loop inside a tf.while_loop, the inner trip count set by the outer counter, and
+    an input read through a TensorArray (unstack) in the outer body."""
+    scale = tf.constant(rng.standard_normal(3).astype("float32"))
+
+    def fn(x):  # x: [4, 3]
+        rows = tf.TensorArray(tf.float32, size=4, element_shape=[3]).unstack(x)
+
+        def outer(i, acc):
+            def inner(j, a):
+                return j + 1, a * 0.9 + tf.tanh(a + tf.cast(i, tf.float32)) * scale
+
+            j, acc = tf.while_loop(lambda j, a: j < i + 1, inner, [tf.constant(0), acc])
+            return i + 1, acc + rows.read(i) * tf.cast(j, tf.float32)
+
+        i, acc = tf.while_loop(lambda i, a: tf.logical_and(i < 4, tf.reduce_max(a) < 100.0), outer,
+                               [tf.constant(0), tf.zeros([3])])
+        return acc - tf.cast(i, tf.float32)
+
+    return fn, [4, 3]
+
+
 def save_v1(tf, np, name, maker, out_dir: Path):
     graph = tf.Graph()
     with graph.as_default():
@@ -125,6 +169,9 @@ def build(out_dir: Path):
 
     fn, shape = fake_quant(tf)
     save_function(tf, np, "fake_quant", fn, shape, out_dir)
+    for name, maker in [("v2_while_cond_list", v2_while_cond_list), ("v2_nested_while", v2_nested_while)]:
+        fn, shape = maker(tf, np.random.default_rng(len(name)))
+        save_function(tf, np, name, fn, shape, out_dir)
     tf.compat.v1.disable_control_flow_v2()
     for name, maker in [("v1_while_cond", v1_while_cond), ("v1_nested_while", v1_nested_while),
                         ("v1_tensor_array", v1_tensor_array)]:
