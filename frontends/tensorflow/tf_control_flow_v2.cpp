@@ -175,33 +175,61 @@ class Lowering {
     if (cond.outputs.size() != 1)
       throw Error(label(call) + ": the cond function returns " + std::to_string(cond.outputs.size()) + " values, not 1");
 
+    // A variable the body returns unchanged (a weight, an input list only read) is a loop
+    // invariant: an invariant input of the Loop, and the While's output for it is its input.
+    std::vector<size_t> carried, invariant;
+    for (size_t k = 0; k < ins.size(); ++k)
+      (parse_node_ref(body.outputs[k]).node == body.inputs[k] && parse_node_ref(body.outputs[k]).port == 0 ? invariant
+                                                                                                           : carried)
+          .push_back(k);
+    if (carried.empty()) {  // nothing changes: keep one variable, so the Loop has a back edge
+      carried.push_back(invariant.front());
+      invariant.erase(invariant.begin());
+    }
     WhileFrameBody frame;
-    frame.variables = ins.size();
-    // The body's argument Placeholders first, in argument order: they become the Parameters.
+    frame.variables = carried.size();
+    // The body's argument Placeholders first, the variables' then the invariants': they become
+    // the Parameters in that order.
     std::unordered_set<std::string> args(body.inputs.begin(), body.inputs.end()), taken;
-    for (const std::string& a : body.inputs) {
+    auto add_arg = [&](size_t k) {
       const tensorflow::NodeDef* p = nullptr;
       for (const auto& n : body.graph.node())
-        if (n.name() == a) p = &n;
-      if (!p || p->op() != "Placeholder") throw Error(label(call) + ": the body has no Placeholder for argument '" + a + "'");
+        if (n.name() == body.inputs[k]) p = &n;
+      if (!p || p->op() != "Placeholder")
+        throw Error(label(call) + ": the body has no Placeholder for argument '" + body.inputs[k] + "'");
       *frame.body.add_node() = *p;
+    };
+    for (size_t k : carried) add_arg(k);
+    for (size_t k : invariant) {
+      add_arg(k);
+      frame.invariants.push_back(body.inputs[k]);
     }
     for (const auto& n : body.graph.node()) {
       taken.insert(n.name());
       if (!args.count(n.name())) *frame.body.add_node() = n;
     }
     try {
-      frame.results = body.outputs;
+      for (size_t k : carried) frame.results.push_back(body.outputs[k]);
       frame.results.push_back(clone(cond, "remo_next/", body.outputs, frame.body, taken)[0]);
       std::string initial = clone(cond, call.name() + "/remo_initial/", ins, def, names_)[0];
-      tensorflow::NodeDef* loop = def.mutable_node(i);
+      // The loop node is "<while>/remo_loop"; the While's own name becomes an IdentityN of its
+      // outputs, so "while:k" keeps meaning loop variable k.
+      tensorflow::NodeDef* loop = def.add_node();
+      loop->set_name(unique(call.name() + "/remo_loop"));
       loop->set_op(kWhileFrameOp);
-      loop->clear_input();
       loop->add_input(initial);
-      for (const std::string& in : ins) loop->add_input(in);
+      for (size_t k : carried) loop->add_input(ins[k]);
+      for (size_t k : invariant) loop->add_input(ins[k]);
       for (const std::string& c : control_inputs(call)) loop->add_input(c);
-      loop->clear_attr();
       (*loop->mutable_attr())[kWhileFrameAttr].set_i(static_cast<int64_t>(frames_.size()));
+      std::vector<std::string> outputs(ins.size());
+      for (size_t j = 0; j < carried.size(); ++j) outputs[carried[j]] = node_ref_text(loop->name(), static_cast<int>(j));
+      for (size_t k : invariant) outputs[k] = ins[k];
+      tensorflow::NodeDef replaced;
+      replaced.set_name(call.name());
+      replaced.set_op("IdentityN");
+      for (const std::string& o : outputs) replaced.add_input(o);
+      *def.mutable_node(i) = std::move(replaced);
     } catch (const Error& e) {
       throw Error(label(call) + ": " + e.what());
     }

@@ -8,11 +8,14 @@
 //   SelectV2(cond, then output k, else output k) ("<if>/remo_select_k"); the If node becomes an
 //   IdentityN of those, so "if:k" keeps its meaning. A non-boolean condition is Cast to bool
 //   (non-zero is true). Both branches are computed, as for v1 conds (tf_control_flow_v1.h).
-// - While(inputs...): becomes a "_RemoWhileFrame" node of the same name (one output per loop
-//   variable), reading [the condition on the inputs (the cond function cloned as
-//   "<while>/remo_initial/..."), the inputs...]; its body (appended to `frames`) is the body
-//   function with the cond function cloned after it ("remo_next/...") on the body's results:
-//   results = the body's outputs, then that condition. Every variable is loop-carried.
+// - While(inputs...): a variable the body returns unchanged is a loop invariant, the others are
+//   loop-carried. A "_RemoWhileFrame" node "<while>/remo_loop" reads [the condition on the inputs
+//   (the cond function cloned as "<while>/remo_initial/..."), the carried inputs..., the
+//   invariant inputs...] and has one output per carried variable; its body (appended to `frames`)
+//   is the body function with the cond function cloned after it ("remo_next/...") on the body's
+//   results: results = the carried variables' next values, then that condition. The While node
+//   becomes an IdentityN of the loop's outputs and the invariants' inputs, so "while:k" keeps
+//   meaning variable k.
 // - Functions are given by `lookup`, which returns a function's nodes with one Placeholder per
 //   argument; branches and bodies are lowered in turn, so nested If/While work.
 //

@@ -250,6 +250,10 @@ tf_import::FunctionGraph lookup(const std::string& name) {
     return function_of(placeholder_node("i") + placeholder_node("s") + int_const("one", 1) +
                            node("next", "AddV2", {"i", "one"}, kTi) + node("twice", "AddV2", {"s", "s"}, kTi),
                        {"i", "s"}, {"next", "twice"});
+  if (name == "body_keep")  // (i + 1, s): s is a loop invariant
+    return function_of(placeholder_node("i") + placeholder_node("s") + int_const("one", 1) +
+                           node("next", "AddV2", {"i", "one"}, kTi),
+                       {"i", "s"}, {"next", "s"});
   if (name == "then_fn") return function_of(placeholder_node("a") + node("neg", "Neg", {"a"}, kTi), {"a"}, {"neg"});
   if (name == "else_fn") return function_of(placeholder_node("a"), {"a"}, {"a"});
   throw Error("no function '" + name + "'");
@@ -266,7 +270,10 @@ TEST(TfControlFlowV2, AWhileBecomesALoopNodeWithTheCondAfterTheBody) {
   std::vector<WhileFrameBody> frames;
   tf_import::lower_v2_control_flow(def, lookup, frames);
   ASSERT_EQ(frames.size(), 1u);
-  const tensorflow::NodeDef* w = find(def, "w");
+  EXPECT_EQ(find(def, "w")->op(), "IdentityN") << "'w:k' keeps meaning variable k";
+  EXPECT_EQ(inputs(find(def, "w")), (std::vector<std::string>{"w/remo_loop", "w/remo_loop:1"}));
+  const tensorflow::NodeDef* w = find(def, "w/remo_loop");
+  ASSERT_NE(w, nullptr);
   EXPECT_EQ(w->op(), tf_import::kWhileFrameOp);
   EXPECT_EQ(inputs(w), (std::vector<std::string>{"w/remo_initial/less", "zero", "x"}));
   EXPECT_EQ(inputs(find(def, "w/remo_initial/less")), (std::vector<std::string>{"zero", "w/remo_initial/three"}));
@@ -276,6 +283,19 @@ TEST(TfControlFlowV2, AWhileBecomesALoopNodeWithTheCondAfterTheBody) {
   EXPECT_EQ(frames[0].results, (std::vector<std::string>{"next", "twice", "remo_next/less"}));
   EXPECT_EQ(inputs(find(frames[0].body, "remo_next/less")), (std::vector<std::string>{"next", "remo_next/three"}))
       << "the condition reads the body's results";
+}
+
+TEST(TfControlFlowV2, AVariableTheBodyReturnsUnchangedIsALoopInvariant) {
+  tensorflow::GraphDef def = parse(int_const("zero", 0) + placeholder_node("x") +
+                                   node("w", "While", {"zero", "x"}, func_attr("cond", "cond_fn") + func_attr("body", "body_keep")));
+  std::vector<WhileFrameBody> frames;
+  tf_import::lower_v2_control_flow(def, lookup, frames);
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(frames[0].variables, 1u);
+  EXPECT_EQ(frames[0].invariants, std::vector<std::string>{"s"});
+  EXPECT_EQ(frames[0].results, (std::vector<std::string>{"next", "remo_next/less"}));
+  EXPECT_EQ(inputs(find(def, "w")), (std::vector<std::string>{"w/remo_loop", "x"})) << "the invariant's output is its input";
+  EXPECT_EQ(inputs(find(def, "w/remo_loop")), (std::vector<std::string>{"w/remo_initial/less", "zero", "x"}));
 }
 
 TEST(TfControlFlowV2, AnIfComputesBothBranchesAndSelects) {
@@ -322,7 +342,7 @@ TEST(TfControlFlowV2, TheBuilderMakesTheLoopBody) {
   Graph g;
   tf_import::FunctionLookup functions = lookup;
   tf_import::build_graph(g, def, &functions);
-  Node* w = g.find_node("w");
+  Node* w = g.find_node("w/remo_loop");
   ASSERT_NE(w, nullptr);
   EXPECT_EQ(w->op(), "tf._RemoWhileFrame");
   EXPECT_EQ(w->outputs.size(), 2u);
