@@ -493,6 +493,35 @@ void lower_conds(tensorflow::GraphDef& def) {
   }
 }
 
+// The control-flow ops' data inputs come first and have the count the op needs, so the passes
+// above may read input(0) and input(1) of them.
+void check_control_flow_inputs(const tensorflow::GraphDef& def) {
+  for (const auto& n : def.node()) {
+    const std::string& op = n.op();
+    int want = 0;  // -1: at least one
+    if (op == "Switch" || op == "RefSwitch") want = 2;
+    else if (op == "Enter" || op == "RefEnter" || op == "Exit" || op == "RefExit" || op == "NextIteration" ||
+             op == "RefNextIteration" || op == "LoopCond")
+      want = 1;
+    else if (op == "Merge" || op == "RefMerge") want = -1;
+    if (want == 0) continue;
+    int data = 0;
+    bool control_seen = false;
+    for (const std::string& in : n.input()) {
+      if (!in.empty() && in[0] == '^') {
+        control_seen = true;
+      } else {
+        if (control_seen) throw Error(label(n) + ": a data input follows a control input");
+        ++data;
+      }
+    }
+    if (want > 0 && data != want)
+      throw Error(label(n) + ": takes " + std::to_string(want) + " data input" + (want > 1 ? "s" : "") + ", has " +
+                  std::to_string(data));
+    if (want < 0 && data < 1) throw Error(label(n) + ": has no data input");
+  }
+}
+
 // A cond leaves pivots behind: Identity nodes of a Switch that only constants' control inputs
 // read (or nothing), and the Switch of the predicate on itself. Unread, they are no graph outputs.
 void drop_unread_cond_pivots(tensorflow::GraphDef& def) {
@@ -530,6 +559,7 @@ void drop_unread_cond_pivots(tensorflow::GraphDef& def) {
 }  // namespace
 
 void lower_v1_control_flow(tensorflow::GraphDef& def, std::vector<WhileFrameBody>& frames) {
+  check_control_flow_inputs(def);
   const size_t first = frames.size();
   FrameCollapser collapser(def, frames);
   while (collapser.collapse_one()) {

@@ -1,5 +1,6 @@
 #include "frontends/tensorflow/tf_control_flow_v2.h"
 
+#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -37,7 +38,8 @@ std::vector<std::string> control_inputs(const tensorflow::NodeDef& n) {
 
 class Lowering {
  public:
-  Lowering(const FunctionLookup& lookup, std::vector<WhileFrameBody>& frames) : lookup_(lookup), frames_(frames) {}
+  Lowering(const FunctionLookup& lookup, std::vector<WhileFrameBody>& frames, std::vector<std::string> chain = {})
+      : lookup_(lookup), frames_(frames), chain_(std::move(chain)) {}
 
   void lower(tensorflow::GraphDef& def) {
     if (!has_v2_control_flow(def)) return;
@@ -56,6 +58,16 @@ class Lowering {
   // The function, with its own If/While lowered, checked against the call's argument count.
   FunctionGraph function(const tensorflow::NodeDef& call, const std::string& attr, size_t args) {
     const std::string name = function_attr(call, attr);
+    // Branches and bodies are lowered as they are read; a function among its own callers would
+    // never end.
+    std::vector<std::string> chain = chain_;
+    chain.push_back(name);
+    if (std::find(chain_.begin(), chain_.end(), name) != chain_.end() || chain.size() > kMaxDepth) {
+      std::string path;
+      for (const std::string& c : chain) path += (path.empty() ? "" : " -> ") + c;
+      throw Error(label(call) + ": " + attr + " '" + name + "' " +
+                  (chain.size() > kMaxDepth ? "nests control flow too deep" : "calls itself") + " (" + path + ")");
+    }
     FunctionGraph f;
     try {
       f = lookup_(name);
@@ -65,7 +77,7 @@ class Lowering {
     if (f.inputs.size() != args)
       throw Error(label(call) + ": " + attr + " '" + name + "' takes " + std::to_string(f.inputs.size()) +
                   " arguments, the call passes " + std::to_string(args));
-    Lowering(lookup_, frames_).lower(f.graph);
+    Lowering(lookup_, frames_, chain).lower(f.graph);
     return f;
   }
 
@@ -236,8 +248,10 @@ class Lowering {
     frames_.push_back(std::move(frame));
   }
 
+  static constexpr size_t kMaxDepth = 32;
   const FunctionLookup& lookup_;
   std::vector<WhileFrameBody>& frames_;
+  std::vector<std::string> chain_;  // the functions being lowered, outermost first
   std::unordered_set<std::string> names_;
 };
 

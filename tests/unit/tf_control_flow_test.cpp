@@ -190,6 +190,11 @@ TEST(TfControlFlowV1, MalformedStructuresAreNamed) {
   EXPECT_NE(error_of(lonely).find("node 'm' (tf.Merge): no Switch feeds this Merge"), std::string::npos)
       << error_of(lonely);
 
+  std::string short_switch = counting_loop();
+  short_switch.replace(short_switch.find("input: 'while/Merge' input: 'while/LoopCond'"), 44, "input: 'while/Merge'");
+  EXPECT_NE(error_of(short_switch).find("node 'while/Switch' (tf.Switch): takes 2 data inputs, has 1"), std::string::npos)
+      << error_of(short_switch);
+
   std::string outside = counting_loop() + node("stray", "Identity", {"zero"}, kTi);
   outside.replace(outside.find("input: 'while/Identity' input: 'while/step/Enter'"), 49,
                   "input: 'while/Identity' input: 'step'");
@@ -254,6 +259,11 @@ tf_import::FunctionGraph lookup(const std::string& name) {
     return function_of(placeholder_node("i") + placeholder_node("s") + int_const("one", 1) +
                            node("next", "AddV2", {"i", "one"}, kTi),
                        {"i", "s"}, {"next", "s"});
+  if (name == "loops_forever")  // a body whose While calls this very function
+    return function_of(placeholder_node("i") +
+                           node("w", "While", {"i"}, "attr { key: 'cond' value { func { name: 'cond_fn' } } } "
+                                                     "attr { key: 'body' value { func { name: 'loops_forever' } } }"),
+                       {"i"}, {"w"});
   if (name == "then_fn") return function_of(placeholder_node("a") + node("neg", "Neg", {"a"}, kTi), {"a"}, {"neg"});
   if (name == "else_fn") return function_of(placeholder_node("a"), {"a"}, {"a"});
   throw Error("no function '" + name + "'");
@@ -332,6 +342,19 @@ TEST(TfControlFlowV2, AFunctionThatDoesNotFitItsCallIsNamed) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("node 'w' (tf.While): cond 'nope': no function 'nope'"), std::string::npos)
         << e.what();
+  }
+}
+
+TEST(TfControlFlowV2, AFunctionThatCallsItselfIsAnError) {
+  tensorflow::GraphDef def = parse(placeholder_node("x") + node("w", "While", {"x"}, func_attr("cond", "cond_fn") +
+                                                                                   func_attr("body", "loops_forever")));
+  std::vector<WhileFrameBody> frames;
+  try {
+    tf_import::lower_v2_control_flow(def, lookup, frames);
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("body 'loops_forever' calls itself (loops_forever -> loops_forever)"),
+              std::string::npos) << e.what();
   }
 }
 
