@@ -63,7 +63,13 @@ std::unique_ptr<Graph> read_tf_model(const std::string& path, const TfReadOption
     graph->meta["framework"] = std::string("tf");
     graph->meta["tf:producer"] = static_cast<int64_t>(def.versions().producer());
     tf_import::inline_function_calls(def);
-    tf_import::build_graph(*graph, def);
+    // If/While branches and bodies are library functions, read as graphs when lowered.
+    const tensorflow::FunctionDefLibrary& library = def.library();
+    tf_import::FunctionLookup functions = [&library](const std::string& name) {
+      tf_import::FunctionBody body = tf_import::function_body(library, name);
+      return tf_import::FunctionGraph{std::move(body.graph), std::move(body.inputs), std::move(body.outputs)};
+    };
+    tf_import::build_graph(*graph, def, &functions);
     tf_import::feed_named_defaults(*graph, options.inputs);
     // Shapes are set on the NHWC inputs, before they turn NCHW: the user gives them in the
     // model's own layout.
