@@ -48,7 +48,7 @@ TEST(TfEventFileTest, Crc32cHasTheCastagnoliCheckValue) {
 }
 
 TEST(TfEventFileTest, RecordsAreAFileVersionThenTheGraph) {
-  const std::string graph("\x0a\x05\x0a\x01x\x12\x00", 9);  // bytes of some GraphDef
+  const std::string graph("\x0a\x05\x0a\x01x\x12\x00", 7);  // bytes of some GraphDef, a NUL included
   std::vector<std::string> recs = records(graph_event_records(graph, 1234.5));
   ASSERT_EQ(recs.size(), 2u);
   tensorflow::Event first, second;
