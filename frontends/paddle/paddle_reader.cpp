@@ -11,6 +11,7 @@
 #include "frontends/paddle/paddle_attributes.h"
 #include "frontends/paddle/paddle_params.h"
 #include "frontends/paddle/paddle_types.h"
+#include "frontends/paddle/pir_reader.h"
 #include "frontends/paddle/proto/framework.pb.h"
 
 namespace remo {
@@ -177,6 +178,7 @@ class ProgramBuilder {
 
 std::unique_ptr<Graph> read_paddle_model(const std::string& given_path) {
   using namespace paddle_import;
+  if (fs::path(given_path).extension() == ".json") return read_paddle_pir_model(given_path);  // Paddle 3's PIR program
   std::error_code ec;
   const std::string path = fs::is_directory(given_path, ec) ? (fs::path(given_path) / "__model__").string() : given_path;
   std::shared_ptr<const MappedFile> file = MappedFile::open(path);  // its errors name the path
