@@ -158,6 +158,8 @@ std::optional<AttrValue> decode_attribute(const Json& attr) {
   }
   if (kind == "1.a_dtype") {
     if (!data.is_string()) throw Error(what + " must be a string");
+    // "Undefined(ALL_DTYPE)": no dtype given (sum's keeps its input's), the legacy -1.
+    if (data.get<std::string>().rfind("Undefined", 0) == 0) return int64_t{-1};
     std::optional<int64_t> code = vartype_code_of_dtype(data.get<std::string>());
     if (!code) throw Error("dtype '" + data.get<std::string>() + "' is not supported");
     return *code;

@@ -60,6 +60,12 @@ const std::map<std::string, PirOpMapping>& table() {
                     {{"X"}, {"Seed"}, {nullptr, "dropout_prob", F::float_scalar}},
                     {"Out", "Mask"},
                     {{"mode", "dropout_implementation"}}};
+    // Reductions: the axes are an operand; an empty list reduces everything, as an empty `dim`
+    // does in the legacy op.
+    for (const char* r : {"mean", "sum", "max", "min", "prod"})
+      t[r] = {std::string("reduce_") + r, {{nullptr, "dim", F::int_list}}, {"Out"}, {{"keepdim", "keep_dim"}}};
+    for (const char* r : {"mean", "sum", "max", "min", "prod"}) t[r].inputs.insert(t[r].inputs.begin(), PirInput{"X"});
+    t["sum"].renames.push_back({"dtype", "out_dtype"});
     t["layer_norm"] = {"layer_norm", {{"X"}, {"Scale"}, {"Bias"}}, {"Y", "Mean", "Variance"}, {}};
     return t;
   }();

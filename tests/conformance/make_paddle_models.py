@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Saves paddle.vision classification models in both of Paddle 3's inference formats into the
+"""Saves paddle.vision classification models (and op_zoo, a layer of the ops they lack) in both of Paddle 3's inference formats into the
 model cache and prints the folder.
 
 Runs under the venv (paddlepaddle CPU wheel). The folder has two parts:
@@ -34,6 +34,32 @@ MODELS = {
     "shufflenet_v2_x0_25": 224, "shufflenet_v2_x1_0": 224, "shufflenet_v2_swish": 224,
     "densenet121": 224,
 }
+
+
+def op_zoo_layer(paddle):
+    """op_zoo: one small layer whose outputs each exercise ops the vision models do not (the
+    reductions, scale, clip, gelu, layer_norm, slice, stack, cast, split by number...), so that
+    each PIR op of the reader's table is checked against Paddle in both formats."""
+    F = paddle.nn.functional
+
+    class OpZoo(paddle.nn.Layer):
+        def __init__(self):
+            super().__init__()
+            self.ln = paddle.nn.LayerNorm([6])
+
+        def forward(self, x):
+            a, b, c = paddle.split(x, 3, axis=2)
+            return [paddle.mean(x, axis=[1], keepdim=True), paddle.sum(x, axis=-1), paddle.max(x, axis=1),
+                    paddle.min(x, axis=[1, 2]), paddle.prod(x, axis=2, keepdim=True), F.softmax(x, axis=1),
+                    paddle.scale(x, scale=2.5, bias=0.5), paddle.clip(x, -0.5, 0.7), F.gelu(x),
+                    F.gelu(x, approximate=True), self.ln(x), paddle.unsqueeze(x, [0, 2]), x[:, 1:3, 2:],
+                    paddle.stack([x, x * 2], axis=1), paddle.cast(x * 3, "int32"), F.leaky_relu(x, 0.1),
+                    F.sigmoid(x) + paddle.tanh(x), a - b / (paddle.abs(c) + 1),
+                    paddle.pow(paddle.abs(x), 1.5) + paddle.sqrt(paddle.abs(x)) + paddle.exp(x),
+                    F.hardsigmoid(x) * F.hardswish(x), paddle.maximum(x, x * 0.5) + paddle.minimum(x, x * 0.5),
+                    paddle.reshape(x, [0, -1]), paddle.transpose(x, [2, 0, 1])]
+
+    return OpZoo()
 
 
 def calibrate_batchnorm(paddle, net, size):
@@ -98,17 +124,22 @@ def build_format(fmt: str, out_dir: Path):
     paddle.set_device("cpu")
     out_dir.mkdir(parents=True, exist_ok=True)
     suffix = ".pdmodel" if fmt == "legacy" else ".json"
-    for name, size in MODELS.items():
+    for name, size in list(MODELS.items()) + [("op_zoo", None)]:
         paddle.seed(0)
-        net = getattr(paddle.vision.models, name)(pretrained=False)
-        calibrate_batchnorm(paddle, net, size)
-        damp_residuals(paddle, net)
+        if name == "op_zoo":
+            net, shape = op_zoo_layer(paddle), [2, 4, 6]
+            net.eval()
+            spec = [paddle.static.InputSpec(shape=shape, dtype="float32", name="x")]
+        else:
+            net, shape = getattr(paddle.vision.models, name)(pretrained=False), [1, 3, size, size]
+            calibrate_batchnorm(paddle, net, size)
+            damp_residuals(paddle, net)
+            spec = [paddle.static.InputSpec(shape=[None, 3, size, size], dtype="float32", name="x")]
         prefix = out_dir / name
-        spec = [paddle.static.InputSpec(shape=[None, 3, size, size], dtype="float32", name="x")]
         paddle.jit.save(net, str(prefix), input_spec=spec)
         if not Path(str(prefix) + suffix).exists():
             raise SystemExit(f"make_paddle_models: paddle.jit.save wrote no {prefix}{suffix}")
-        x = np.random.default_rng(0).standard_normal((1, 3, size, size), dtype=np.float32)
+        x = np.random.default_rng(0).standard_normal(shape, dtype=np.float32)
         np.save(out_dir / f"{name}.input.npy", x)
         for k, y in enumerate(reference_output(prefix, suffix, x)):
             np.save(out_dir / (f"{name}.output.npy" if k == 0 else f"{name}.output_{k}.npy"), y)
