@@ -66,7 +66,7 @@ stage conformance-sanitized "$PY" tests/conformance/run_conformance.py build-asa
 stage behaviour-sanitized "$PY" tests/conformance/test_cli_behaviour.py build-asan/remo
 stage options-sanitized "$PY" tests/conformance/test_options.py build-asan/remo
 stage conformance-paddle-sanitized "$PY" tests/conformance/run_paddle_conformance.py build-asan/remo \
-  --only 'mobilenet_v1*,squeezenet1_1,shufflenet_v2_x0_25,googlenet'
+  --only 'mobilenet_v1*,squeezenet1_1,shufflenet_v2_x0_25,googlenet,op_zoo'
 stage dynamic-shapes-sanitized "$PY" tests/conformance/test_dynamic_shapes.py build-asan/remo
 stage tf-conformance-sanitized "$PY" tests/conformance/run_tf_conformance.py build-asan/remo
 stage onnx-node-tests-sanitized "$PY" tests/conformance/onnx_backend.py build-asan/remo --quiet --floor tests/conformance/onnx_node_tests.floor

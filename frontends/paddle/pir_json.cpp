@@ -37,6 +37,8 @@ AttrValue decode_array(const Json& data) {
   if (!data.is_array()) throw Error("a_array data must be a list");
   std::vector<AttrValue> items;
   for (const Json& item : data) {
+    // An array of arrays has no attribute value; refusing it also bounds the recursion.
+    if (kind_of(item, "an a_array element") == "0.a_array") throw Error("an a_array of arrays is not supported");
     std::optional<AttrValue> v = decode_attribute(item);
     if (!v) throw Error("an a_array holds an attribute kind that has no value");
     items.push_back(std::move(*v));
@@ -120,8 +122,10 @@ PirType decode_type(const Json& type) {
     if (!data.is_array()) throw Error("type 0.t_vec: its data must be a list of types");
     out.is_vector = true;
     for (const Json& t : data) {
+      // Checked before decoding, so that nesting cannot recurse without bound.
+      if (kind_of(t, "an element type of a 0.t_vec") == "0.t_vec")
+        throw Error("type 0.t_vec: a vector of vectors is not supported");
       out.elements.push_back(decode_type(t));
-      if (out.elements.back().is_vector) throw Error("type 0.t_vec: a vector of vectors is not supported");
     }
     return out;
   }

@@ -23,6 +23,7 @@ struct PirValue {
   std::vector<Value> values;
   bool is_vector = false;
   std::optional<std::vector<double>> constant;
+  std::optional<std::vector<int64_t>> int_constant;  // full_int_array's values, exact
 };
 
 std::string op_kind(const Json& op) {
@@ -120,7 +121,7 @@ class PirBuilder {
         else if (kind == "0.combine") add_combine(op);
         else if (kind == "0.split") add_split(op);
         else if (kind == "0.slice") add_slice(op);
-        else if (kind.rfind("1.", 0) == 0) add_op(op, kind.substr(2), label);
+        else if (kind.rfind("1.", 0) == 0) add_op(op, kind.substr(2));
         else throw Error("op '" + full_op_name(kind) + "' is not supported");
       } catch (const Error& e) {
         throw Error(label + ": " + e.what());
@@ -244,11 +245,13 @@ class PirBuilder {
     if (results.size() != 1 || types[0].is_vector) throw Error("must have one tensor result");
     const ElementType type = types[0].element;
     std::vector<double> numbers;
+    std::optional<std::vector<int64_t>> exact;
     Shape shape;
     if (kind == "1.full_int_array") {
       auto it = attrs.find("value");
       if (it == attrs.end()) throw Error("has no attribute 'value'");
       if (auto* ints = std::get_if<std::vector<int64_t>>(&it->second)) {
+        exact = *ints;
         for (int64_t i : *ints) numbers.push_back(static_cast<double>(i));
       } else if (auto* floats = std::get_if<std::vector<double>>(&it->second)) {
         numbers = *floats;
@@ -275,12 +278,16 @@ class PirBuilder {
                   shape_to_string(shape) + " of its value");
     if (!has_element_access(type)) throw Error("a constant of type " + std::string(type_name(type)) + " is not supported");
     std::vector<uint8_t> bytes(byte_size(type, numbers.size()));
-    for (size_t i = 0; i < numbers.size(); ++i) write_from_double(type, bytes.data(), i, numbers[i]);
+    const bool integral = is_integral(type) || type == ElementType::boolean;
+    for (size_t i = 0; i < numbers.size(); ++i) {
+      if (integral) write_from_int64(type, bytes.data(), i, exact ? (*exact)[i] : to_int(numbers[i], "the constant's value"));
+      else write_from_double(type, bytes.data(), i, numbers[i]);
+    }
     const std::string name = "constant_" + std::to_string(value_id(*results[0]));
     Node& node = make_op(graph_, "opset1.Constant", {}, {{"value", Tensor::from_bytes(type, shape, std::move(bytes))}},
                          graph_.unique_name(name));
     node.outputs[0].names = {name};
-    bind(value_id(*results[0]), PirValue{{node.output()}, false, std::move(numbers)});
+    bind(value_id(*results[0]), PirValue{{node.output()}, false, std::move(numbers), std::move(exact)});
   }
 
   void add_combine(const Json& op) {
@@ -326,16 +333,22 @@ class PirBuilder {
     bind(value_id(*results[0]), PirValue{{vec.values[static_cast<size_t>(index)]}, false, std::nullopt});
   }
 
+  // A double that must be an integer (a shape, an axis), refused when it cannot be one.
+  static int64_t to_int(double d, const std::string& what) {
+    if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) throw Error(what + " " + std::to_string(d) + " is not an integer remo can hold");
+    return static_cast<int64_t>(d);
+  }
+
   static AttrValue folded(const std::vector<double>& numbers, FoldKind kind, const std::string& attr) {
     switch (kind) {
       case FoldKind::int_list: {
         std::vector<int64_t> out;
-        for (double d : numbers) out.push_back(static_cast<int64_t>(d));
+        for (double d : numbers) out.push_back(to_int(d, "a value of '" + attr + "'"));
         return out;
       }
       case FoldKind::int_scalar:
         if (numbers.size() != 1) throw Error("the operand for '" + attr + "' must hold one number");
-        return static_cast<int64_t>(numbers[0]);
+        return to_int(numbers[0], "the value of '" + attr + "'");
       case FoldKind::float_scalar:
         if (numbers.size() != 1) throw Error("the operand for '" + attr + "' must hold one number");
         return numbers[0];
@@ -344,7 +357,7 @@ class PirBuilder {
     throw Error("operand for '" + attr + "' cannot become an attribute");
   }
 
-  void add_op(const Json& op, const std::string& name, const std::string& label) {
+  void add_op(const Json& op, const std::string& name) {
     std::optional<PirOpMapping> mapping = pir_op_mapping(name);
     Attributes attrs = named_attributes(op);
     std::vector<Value> inputs;
@@ -373,6 +386,10 @@ class PirBuilder {
         continue;
       }
       const PirInput& spec = mapping->inputs[i];
+      if (spec.attr != nullptr && v->int_constant && spec.kind == FoldKind::int_list) {
+        attrs[spec.attr] = *v->int_constant;
+        continue;
+      }
       if (spec.attr != nullptr && v->constant) {
         attrs[spec.attr] = folded(*v->constant, spec.kind, spec.attr);
         continue;
@@ -402,7 +419,6 @@ class PirBuilder {
     const std::string base = (mapping ? mapping->legacy_type : name) + "_" +
                              (results.empty() ? std::string("op") : std::to_string(value_id(*results[0])));
     Node& node = graph_.add_node(type, graph_.unique_name(base), std::move(inputs), std::move(attrs), count);
-    (void)label;
     size_t port = 0;
     for (size_t i = 0; i < results.size(); ++i) {
       const int64_t id = value_id(*results[i]);
@@ -411,7 +427,9 @@ class PirBuilder {
       const size_t n = types[i].is_vector ? types[i].elements.size() : 1;
       for (size_t k = 0; k < n; ++k, ++port) {
         Value out = node.output(static_cast<uint32_t>(port));
-        node.outputs[port].names = {node.name + (count == 1 ? "" : ":" + std::to_string(port))};
+        std::string tensor_name = node.name;
+        if (count != 1) tensor_name.append(":").append(std::to_string(port));
+        node.outputs[port].names = {std::move(tensor_name)};
         v.values.push_back(out);
       }
       if (id != 0) bind(id, std::move(v));

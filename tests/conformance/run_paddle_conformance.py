@@ -129,6 +129,7 @@ def write_table(path: Path, rows, with_ovc: bool):
              "format (`.pdmodel`, FLAGS_enable_pir_api=0) and in Paddle 3's PIR format (`.json`), converted,",
              f"run in OpenVINO CPU (f32) and compared with Paddle's inference output within {TOLERANCE} relative.",
              "Time is the whole conversion (process start to IR written for remo, `convert_model` for ovc).",
+             "ovc reads only the legacy format: its PIR cells show what it answers when given the `.json`.",
              "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for name, fmt, remo_result, ovc_result in rows:
         row = [name, fmt] + cells(remo_result) + (cells(ovc_result) if with_ovc else [])
