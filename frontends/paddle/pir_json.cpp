@@ -156,7 +156,7 @@ std::optional<AttrValue> decode_attribute(const Json& attr) {
     if (!data.is_boolean()) throw Error(what + " must be a bool");
     return data.get<bool>();
   }
-  if (kind == "0.a_str" || kind == "1.a_datalayout") {
+  if (kind == "0.a_str" || kind == "1.a_layout") {
     if (!data.is_string()) throw Error(what + " must be a string");
     return data.get<std::string>();
   }
@@ -167,6 +167,22 @@ std::optional<AttrValue> decode_attribute(const Json& attr) {
     std::optional<int64_t> code = vartype_code_of_dtype(data.get<std::string>());
     if (!code) throw Error("dtype '" + data.get<std::string>() + "' is not supported");
     return *code;
+  }
+  if (kind == "1.a_scalar") {
+    // [dtype name, value]; complex scalars carry two numbers and have no attribute value here.
+    if (!data.is_array() || data.size() != 2 || !data[0].is_string())
+      throw Error(what + " must be [dtype, value]");
+    const std::string& dtype = data[0].get_ref<const std::string&>();
+    if (dtype == "bool") {
+      if (!data[1].is_boolean()) throw Error(what + ": a bool scalar must hold true or false");
+      return data[1].get<bool>();
+    }
+    if (dtype == "float16" || dtype == "bfloat16")  // stored as the raw 16 bits
+      throw Error(what + ": " + dtype + " scalars are not supported");
+    if (dtype.rfind("float", 0) == 0) return as_float(data[1], what);
+    if (!element_type_of_dtype(dtype) && dtype != "uint32" && dtype != "uint64")
+      throw Error(what + ": scalar dtype '" + dtype + "' is not supported");
+    return as_int(data[1], what);
   }
   if (kind == "1.a_intarray") {
     if (!data.is_array()) throw Error(what + " must be a list of integers");

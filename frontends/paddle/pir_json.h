@@ -34,8 +34,9 @@ std::optional<ElementType> element_type_from_pir(const std::string& kind);
 std::optional<int64_t> vartype_code_of_dtype(const std::string& dtype);
 std::optional<ElementType> element_type_of_dtype(const std::string& dtype);
 
-// One attribute value: i32/i64 -> int, f32/f64 -> float, bool, str, arrays (of ints, bools ->
-// ints, floats, strings), int arrays, dtypes (-> VarType code), places (nullopt: dropped).
+// One attribute value: i32/i64/index -> int, f32/f64 -> float, bool, str, layouts -> str, arrays
+// (of ints, bools -> ints, floats, strings), int arrays, scalars ([dtype, value]) by their
+// dtype, dtypes (-> VarType code), places (nullopt: dropped).
 std::optional<AttrValue> decode_attribute(const Json& attr);
 
 // The field `key` of `object`, an error naming `what` when missing.

@@ -13,6 +13,7 @@
 #include "engine/graph/error.h"
 #include "engine/pipeline/convert.h"
 #include "frontends/paddle/paddle_reader.h"
+#include "frontends/paddle/pir_json.h"
 #include "frontends/paddle/pir_reader.h"
 #include "tests/unit/test_support.h"
 
@@ -275,6 +276,45 @@ TEST(PaddlePirSeed, TruncatedAndCorruptedProgramsReadOrFailCleanly) {
     for (int k = 0; k < 4; ++k) target[rng() % target.size()] = static_cast<char>(rng());
     reads(dir, bad.program, bad.params);
   }
+}
+
+}  // namespace
+}  // namespace remo
+
+namespace remo {
+namespace {
+
+TEST(PaddlePirAttributes, EveryKindDecodes) {
+  using paddle_import::decode_attribute;
+  auto decode = [](const std::string& kind, Json data) { return decode_attribute({{"#", kind}, {"D", data}}); };
+  EXPECT_EQ(std::get<int64_t>(*decode("0.a_i32", 7)), 7);
+  EXPECT_EQ(std::get<int64_t>(*decode("0.a_index", 3)), 3);
+  EXPECT_DOUBLE_EQ(std::get<double>(*decode("0.a_f64", 0.25)), 0.25);
+  EXPECT_EQ(std::get<std::string>(*decode("1.a_layout", "NHWC")), "NHWC");
+  EXPECT_EQ(std::get<int64_t>(*decode("1.a_dtype", "float32")), 5);  // the legacy VarType code
+  EXPECT_EQ(std::get<int64_t>(*decode("1.a_dtype", "Undefined(ALL_DTYPE)")), -1);
+  EXPECT_EQ(std::get<bool>(*decode("1.a_scalar", Json::array({"bool", true}))), true);
+  EXPECT_EQ(std::get<int64_t>(*decode("1.a_scalar", Json::array({"int64", -4}))), -4);
+  EXPECT_DOUBLE_EQ(std::get<double>(*decode("1.a_scalar", Json::array({"float32", 1.5}))), 1.5);
+  EXPECT_THROW(decode("1.a_scalar", Json::array({"complex64", 1.0, 2.0})), Error);
+  EXPECT_FALSE(decode("1.a_place", Json::array({0, 0, ""})).has_value());
+  Json ints = Json::array({{{"#", "0.a_i64"}, {"D", 1}}, {{"#", "0.a_bool"}, {"D", true}}});
+  EXPECT_EQ(std::get<std::vector<int64_t>>(*decode("0.a_array", ints)), (std::vector<int64_t>{1, 1}));
+  Json strings = Json::array({{{"#", "0.a_str"}, {"D", "a"}}});
+  EXPECT_EQ(std::get<std::vector<std::string>>(*decode("0.a_array", strings)), std::vector<std::string>{"a"});
+  Json nested = Json::array({{{"#", "0.a_array"}, {"D", Json::array()}}});
+  EXPECT_THROW(decode("0.a_array", nested), Error);
+  EXPECT_THROW(decode("0.a_c64", Json::array({1.0, 2.0})), Error);
+}
+
+TEST(PaddlePirAttributes, VectorTypesDecodeAndNestedOnesAreRefused) {
+  using paddle_import::decode_type;
+  Json vec = {{"#", "0.t_vec"}, {"D", Json::array({dtensor({2}), dtensor({3}, "0.t_i64")})}};
+  paddle_import::PirType t = decode_type(vec);
+  ASSERT_TRUE(t.is_vector);
+  ASSERT_EQ(t.elements.size(), 2u);
+  EXPECT_EQ(t.elements[1].element, ElementType::i64);
+  EXPECT_THROW(decode_type({{"#", "0.t_vec"}, {"D", Json::array({vec})}}), Error);
 }
 
 }  // namespace
