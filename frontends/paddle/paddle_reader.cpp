@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <unordered_map>
@@ -173,13 +174,25 @@ class ProgramBuilder {
   std::unordered_map<std::string, Value> values_;  // each variable's latest write
 };
 
+bool starts_like_json(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char c = 0;
+  while (in.get(c))
+    if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return c == '{';
+  return false;
+}
+
 }  // namespace
 }  // namespace paddle_import
 
 std::unique_ptr<Graph> read_paddle_model(const std::string& given_path) {
   using namespace paddle_import;
-  if (fs::path(given_path).extension() == ".json") return read_paddle_pir_model(given_path);  // Paddle 3's PIR program
   std::error_code ec;
+  // Paddle 3's PIR program: a .json, or (with --framework paddle) any file that starts as JSON
+  // does; a ProgramDesc never starts with '{' (it would be a protobuf group tag of field 15).
+  if (fs::path(given_path).extension() == ".json" ||
+      (!fs::is_directory(given_path, ec) && starts_like_json(given_path)))
+    return read_paddle_pir_model(given_path);
   const std::string path = fs::is_directory(given_path, ec) ? (fs::path(given_path) / "__model__").string() : given_path;
   std::shared_ptr<const MappedFile> file = MappedFile::open(path);  // its errors name the path
   paddle_proto::ProgramDesc program;

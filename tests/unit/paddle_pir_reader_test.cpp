@@ -164,6 +164,14 @@ TEST(PaddlePirReader, TheJsonExtensionGoesToThePirReader) {
   EXPECT_EQ(std::get<int64_t>(g->meta.at("pir_version")), 1);
 }
 
+TEST(PaddlePirReader, AnotherExtensionIsTakenAsPirWhenTheFileIsJson) {
+  ScratchDir dir;
+  write(dir, conv_pool_program(), conv_params());
+  fs::rename(dir.path() / "net.json", dir.path() / "net.model");
+  auto g = read_paddle_model((dir.path() / "net.model").string());
+  EXPECT_NE(find_type(*g, "paddle.conv2d"), nullptr);
+}
+
 TEST(PaddlePirReader, ATruncatedParameterFileNamesTheParameter) {
   ScratchDir dir;
   const std::string params = conv_params();
