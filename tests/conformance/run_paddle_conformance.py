@@ -155,6 +155,10 @@ def main() -> int:
     models = []
     for fmt in args.format or sorted(FORMATS):
         part = folder / fmt
+        if not part.is_dir():
+            if fmt != "legacy":
+                continue
+            part = folder  # a maker without the two parts: one flat folder of legacy files
         found = list(part.glob(FORMATS[fmt])) + [d for d in part.glob("*_separate") if d.is_dir()]
         models += [(fmt, m) for m in sorted(found)]
     for fmt, pdmodel in models:
