@@ -37,6 +37,11 @@ struct WhileFrameBody {
 
 inline constexpr const char* kWhileFrameOp = "_RemoWhileFrame";
 inline constexpr const char* kWhileFrameAttr = "_remo_frame";
+// An If whose branches are frames too (tf_control_flow_v2.h): attributes name the then and else
+// frames; each frame's Placeholders are all captures, its results the branch's outputs.
+inline constexpr const char* kIfFrameOp = "_RemoIfFrame";
+inline constexpr const char* kIfThenAttr = "_remo_then";
+inline constexpr const char* kIfElseAttr = "_remo_else";
 
 // Rewrites `def` in place; appends the bodies of the loops it collapses to `frames` (the bodies'
 // own conds are rewritten too). A graph without Enter and Merge nodes is left untouched.

@@ -90,3 +90,27 @@ remo.translate("tf.Range", function(node)
   local t = node:attr("Tidx", node:input(1):type())
   return remo.op("opset4.Range", {node:input(1), node:input(2), node:input(3)}, {output_type = t})
 end)
+
+-- tf._RemoIfFrame(cond, else inputs..., then inputs...): an If whose branches are not cheap
+-- (tf_control_flow_v2.h); only the taken branch runs. Each branch reads all its inputs as captures.
+remo.translate("tf._RemoIfFrame", function(node)
+  local inputs = {scalar_condition(node:input(1))}
+  local attrs = {}
+  for _, branch in ipairs({"then", "else"}) do
+    local body, captured = remo.body(node, branch .. "_body")
+    body:translate({})
+    if body:result_count() ~= node:output_count() then
+      error(branch .. " branch has " .. body:result_count() .. " results, the If " .. node:output_count() .. " outputs")
+    end
+    local ins, outs = {}, {}
+    for i, value in ipairs(captured) do
+      inputs[#inputs + 1] = value
+      tie(ins, #inputs - 1, i - 1)
+    end
+    for k = 0, node:output_count() - 1 do tie(outs, k, k) end
+    attrs[branch .. "_body"] = body
+    attrs[branch .. "_inputs"] = ins
+    attrs[branch .. "_outputs"] = outs
+  end
+  return remo.op("opset8.If", inputs, attrs)
+end)

@@ -6,8 +6,8 @@ TensorFlow's <name>.output.npy).
 - v1_*: graphs built with tf.compat.v1 and control flow v2 switched off, so while_loop and cond
   become Switch/Merge/Enter/Exit/NextIteration/LoopCond frames and TensorArrayV3 ops;
 - v2_*: tf.functions with tf.while_loop, tf.cond and TensorArrays, frozen with control flow v2
-  kept (lower_control_flow=False): While/StatelessWhile and If/StatelessIf on library functions,
-  and TensorList ops;
+  kept (lower_control_flow=False): While/StatelessWhile and If/StatelessIf on library functions
+  (cheap branches and branches big enough to become an OpenVINO If), and TensorList ops;
 - fake_quant: FakeQuantWithMinMaxArgs, FakeQuantWithMinMaxVars (narrow range, 5 bits) and
   FakeQuantWithMinMaxVarsPerChannel.
 Runs under the venv; seeded, so a recipe always gives the same models.
@@ -120,6 +120,26 @@ def v2_nested_while(tf, rng):
     return fn, [4, 3]
 
 
+def v2_if_heavy(tf, rng):
+    """tf.conds with a branch too big to compute when not taken (an OpenVINO If), one taken on
+    the then side and one on the else side, and a cheap one (a Select)."""
+    w = tf.constant(rng.standard_normal((4, 4)).astype("float32") * 0.5)
+
+    def fn(x):  # x: [2, 4]
+        def heavy():
+            h = x
+            for _ in range(6):
+                h = tf.tanh(tf.matmul(h, w) + 0.1) * 1.5
+            return h
+
+        s = tf.reduce_sum(x)
+        a = tf.cond(s > -1e6, heavy, lambda: x * 2.0)
+        b = tf.cond(s < -1e6, heavy, lambda: x - 1.0)
+        return a + b + tf.cond(s > 0.0, lambda: x, lambda: x * -0.5)
+
+    return fn, [2, 4]
+
+
 def save_v1(tf, np, name, maker, out_dir: Path):
     graph = tf.Graph()
     with graph.as_default():
@@ -169,7 +189,8 @@ def build(out_dir: Path):
 
     fn, shape = fake_quant(tf)
     save_function(tf, np, "fake_quant", fn, shape, out_dir)
-    for name, maker in [("v2_while_cond_list", v2_while_cond_list), ("v2_nested_while", v2_nested_while)]:
+    for name, maker in [("v2_while_cond_list", v2_while_cond_list), ("v2_nested_while", v2_nested_while),
+                       ("v2_if_heavy", v2_if_heavy)]:
         fn, shape = maker(tf, np.random.default_rng(len(name)))
         save_function(tf, np, name, fn, shape, out_dir)
     tf.compat.v1.disable_control_flow_v2()
