@@ -9,9 +9,36 @@ function util.channels_last(node)
   error("data_format '" .. format .. "' is not supported")
 end
 
+-- The model inputs of unknown rank that `value` is computed from (names, sorted): the
+-- Placeholders whose shapes the user has to give.
+local function unranked_inputs(value)
+  local found, seen, stack = {}, {}, {value:node()}
+  while #stack > 0 do
+    local node = table.remove(stack)
+    if not seen[node.name] then
+      seen[node.name] = true
+      if node.op == "opset1.Parameter" then
+        if node:output(1):rank() == nil then found[#found + 1] = node.name end
+      else
+        for i = 1, node:input_count() do
+          local input = node:input(i)
+          if input ~= nil and input:rank() == nil then stack[#stack + 1] = input:node() end
+        end
+      end
+    end
+  end
+  table.sort(found)
+  return found
+end
+
 function util.rank(value, what)
   local r = value:rank()
   if r == nil then
+    local inputs = unranked_inputs(value)
+    if #inputs > 0 then
+      error(what .. " needs an input of known rank, and Placeholder '" .. table.concat(inputs, "', '") ..
+            "' has no shape: give it with --input_shape or --input " .. inputs[1] .. "[...]")
+    end
     error(what .. " needs an input of known rank: give the model input's shape with --input_shape")
   end
   return r
@@ -79,7 +106,8 @@ function util.per_channel(v, r)
   return remo.op("opset1.Reshape", {v, remo.const(shape, "i64")}, {special_zero = false})
 end
 
--- The value `x` after TensorFlow activation `name` (Relu, Relu6, Elu, LeakyRelu, Sigmoid, Tanh).
+-- The value `x` after TensorFlow activation `name` (Relu, Relu6, Elu, LeakyRelu, Sigmoid, Tanh, and
+-- the fused ops' GeluExact, GeluApproximate, _FusedSwish, _FusedHardSwish).
 function util.activation(name, x, node)
   if name == "Relu" then return remo.op("opset1.Relu", {x}) end
   if name == "Relu6" then return remo.op("opset1.Clamp", {x}, {min = 0.0, max = 6.0}) end
@@ -91,6 +119,10 @@ function util.activation(name, x, node)
     local alpha = node:has_attr("leakyrelu_alpha") and node:attr("leakyrelu_alpha") or node:attr("alpha", 0.2)
     return remo.op("opset1.PRelu", {x, remo.const({alpha}, x:type())})
   end
+  if name == "GeluExact" then return remo.op("opset7.Gelu", {x}, {approximation_mode = "ERF"}) end
+  if name == "GeluApproximate" then return remo.op("opset7.Gelu", {x}, {approximation_mode = "TANH"}) end
+  if name == "_FusedSwish" or name == "Swish" then return remo.op("opset4.Swish", {x}) end
+  if name == "_FusedHardSwish" then return remo.op("opset4.HSwish", {x}) end
   error("fused activation '" .. name .. "' is not supported")
 end
 
@@ -109,6 +141,24 @@ function util.batch_norm(x, scale, offset, mean, variance, epsilon, last)
   local shift = remo.op("opset1.Subtract", {offset, remo.op("opset1.Multiply", {mean, factor})})
   local y = remo.op("opset1.Multiply", {x, channel(factor)})
   return remo.op("opset1.Add", {y, channel(shift)})
+end
+
+-- Whether a value holds floating-point numbers.
+function util.is_float(v)
+  local t = v:type()
+  return t == "f32" or t == "f16" or t == "f64" or t == "bf16"
+end
+
+-- A non-negative axis for rank r (TensorFlow axes may count from the end).
+function util.axis(a, r)
+  if a < 0 then a = a + r end
+  if a < 0 or a >= r then error("axis " .. a .. " is out of range for rank " .. r) end
+  return a
+end
+
+-- A constant scalar axis input as a non-negative number.
+function util.const_axis(value, r, what)
+  return util.axis(util.const_values(value, what)[1], r)
 end
 
 return util

@@ -3,13 +3,18 @@ local util = require("tf_util")
 
 local BINARY = {
   Add = "opset1.Add", AddV2 = "opset1.Add", Sub = "opset1.Subtract", Mul = "opset1.Multiply",
-  RealDiv = "opset1.Divide", Maximum = "opset1.Maximum", Minimum = "opset1.Minimum", Pow = "opset1.Power",
+  Maximum = "opset1.Maximum", Minimum = "opset1.Minimum", Pow = "opset1.Power",
 }
 for name, op in pairs(BINARY) do
   remo.translate("tf." .. name, function(node)
     return remo.op(op, {node:input(1), node:input(2)})
   end)
 end
+
+-- RealDiv truncates integer quotients, as C does.
+remo.translate("tf.RealDiv", function(node)
+  return remo.op("opset1.Divide", {node:input(1), node:input(2)}, {m_pythondiv = false})
+end)
 
 remo.translate("tf.SquaredDifference", function(node)
   local d = remo.op("opset1.Subtract", {node:input(1), node:input(2)})
@@ -48,7 +53,8 @@ for _, op in ipairs({"tf.BatchMatMul", "tf.BatchMatMulV2", "tf.BatchMatMulV3"}) 
   end)
 end
 
--- _FusedMatMul: MatMul, then fused_ops {BiasAdd [, activation]}; the bias is input 3.
+-- _FusedMatMul: MatMul, then fused_ops {BiasAdd [, Add] [, activation]}; the bias is input 3, the
+-- addend the last input.
 remo.translate("tf._FusedMatMul", function(node)
   local y = remo.op("opset1.MatMul", {node:input(1), node:input(2)},
                     {transpose_a = node:attr("transpose_a", false), transpose_b = node:attr("transpose_b", false)})
@@ -56,6 +62,10 @@ remo.translate("tf._FusedMatMul", function(node)
   local i = 1
   if ops[i] == "BiasAdd" then
     y = remo.op("opset1.Add", {y, node:input(3)})
+    i = i + 1
+  end
+  if ops[i] == "Add" or ops[i] == "AddV2" then
+    y = remo.op("opset1.Add", {y, node:input(node:input_count())})
     i = i + 1
   end
   if ops[i] ~= nil then

@@ -55,3 +55,8 @@ remo.translate("tf.MaxPool3D", function(node) return pool(node, "opset1.MaxPool"
 -- SAME average pooling divides by the number of real (not padded) elements.
 remo.translate("tf.AvgPool", function(node) return pool(node, "opset1.AvgPool", {["exclude-pad"] = true}) end)
 remo.translate("tf.AvgPool3D", function(node) return pool(node, "opset1.AvgPool", {["exclude-pad"] = true}) end)
+
+-- BiasAddV1: BiasAdd of TensorFlow's first graphs, always channels-last.
+remo.translate("tf.BiasAddV1", function(node)
+  return remo.op("opset1.Add", {node:input(1), node:input(2)})
+end)
