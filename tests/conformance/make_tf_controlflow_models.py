@@ -140,6 +140,15 @@ def v2_if_heavy(tf, rng):
     return fn, [2, 4]
 
 
+def v2_keras_rnn(tf, rng):
+    """Keras LSTM (all steps) into a Keras GRU (last step): TensorList-based while loops with the
+    weights as loop invariants, as Keras builds them."""
+    tf.keras.utils.set_random_seed(int(rng.integers(1 << 30)))
+    lstm = tf.keras.layers.LSTM(5, return_sequences=True)
+    gru = tf.keras.layers.GRU(4)
+    return (lambda x: gru(lstm(x))), [2, 6, 3]
+
+
 def save_v1(tf, np, name, maker, out_dir: Path):
     graph = tf.Graph()
     with graph.as_default():
@@ -190,7 +199,7 @@ def build(out_dir: Path):
     fn, shape = fake_quant(tf)
     save_function(tf, np, "fake_quant", fn, shape, out_dir)
     for name, maker in [("v2_while_cond_list", v2_while_cond_list), ("v2_nested_while", v2_nested_while),
-                       ("v2_if_heavy", v2_if_heavy)]:
+                       ("v2_if_heavy", v2_if_heavy), ("v2_keras_rnn", v2_keras_rnn)]:
         fn, shape = maker(tf, np.random.default_rng(len(name)))
         save_function(tf, np, name, fn, shape, out_dir)
     tf.compat.v1.disable_control_flow_v2()
