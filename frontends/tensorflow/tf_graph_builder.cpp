@@ -216,7 +216,10 @@ class GraphBuilder {
 
   void add_result(const tensorflow::NodeDef& def) {
     const size_t index = index_.at(def.name());
-    if (consumed_[index] || def.op() == "NoOp" || def.op() == "Placeholder") return;
+    // NoOp, Assert and PrintV2 have no outputs to give.
+    if (consumed_[index] || def.op() == "NoOp" || def.op() == "Assert" || def.op() == "PrintV2" ||
+        def.op() == "Placeholder")
+      return;
     make_op(graph_, "opset1.Result", {Value{ids_[index], 0}}, {}, graph_.unique_name(def.name() + "/sink_port_0"));
   }
 

@@ -235,6 +235,19 @@ TEST(TfControlFlowV1, ANodeReadOnlyByControlEdgesIsNoGraphOutput) {
   EXPECT_EQ(g->at(g->results()[0]).inputs()[0].node, g->find_node("y")->id());
 }
 
+TEST(TfControlFlowV1, AnAssertNothingReadsIsNoGraphOutput) {
+  ScratchDir dir("remo_tf_cf");
+  std::filesystem::path path = dir.path() / "assert.pbtxt";
+  std::ofstream(path) << node("x", "Placeholder", {}, "attr { key: 'dtype' value { type: DT_FLOAT } }") +
+                             node("ok", "Placeholder", {}, "attr { key: 'dtype' value { type: DT_BOOL } }") +
+                             node("check", "Assert", {"ok", "x"}) + node("y", "Relu", {"x"}, kT);
+  TfReadOptions options;
+  options.text = true;
+  std::unique_ptr<Graph> g = read_tf_model(path.string(), options);
+  ASSERT_EQ(g->results().size(), 1u) << "an Assert has no output to give";
+  EXPECT_EQ(g->at(g->results()[0]).inputs()[0].node, g->find_node("y")->id());
+}
+
 
 // Control flow v2: functions come from a lookup; here two small hand-written ones.
 std::string placeholder_node(const std::string& name, const char* type = "DT_INT32") {
