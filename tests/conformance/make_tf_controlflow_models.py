@@ -79,6 +79,31 @@ def v1_tensor_array(tf, rng):
     return tf.identity(y, name="output"), x, (5, 3)
 
 
+def v1_cond_heavy(tf, rng):
+    """v1 conds with a branch too big to compute when not taken (an OpenVINO If), with two outputs
+    and a cheap cond nested in the big branch, inside a while loop and outside it."""
+    w = tf.constant(rng.standard_normal((4, 4)).astype("float32") * 0.5)
+    x = tf.compat.v1.placeholder(tf.float32, [2, 4], name="input")
+
+    def heavy(h):
+        def big():
+            g = h
+            for _ in range(6):
+                g = tf.tanh(tf.matmul(g, w) + 0.1) * 1.5
+            g = tf.cond(tf.reduce_max(g) > 0.5, lambda: g * 0.5, lambda: g + 0.25)
+            return g, tf.reduce_sum(g, axis=1, keepdims=True)
+
+        return tf.cond(tf.reduce_mean(h) > 0.0, big, lambda: (h * 0.9, tf.reduce_max(h, axis=1, keepdims=True)))
+
+    def body(i, h):
+        a, b = heavy(h)
+        return i + 1, a - b * 0.1
+
+    i, h = tf.compat.v1.while_loop(lambda i, h: i < 4, body, [tf.constant(0), x])
+    a, b = heavy(h - 0.3)
+    return tf.identity(a + b + tf.cast(i, tf.float32), name="output"), x, (2, 4)
+
+
 def v2_while_cond_list(tf, rng):
     """A tf.while_loop whose body holds a tf.cond and writes one value per iteration into a
     TensorArray (a TensorList in the frozen graph), and a tf.cond after it."""
@@ -204,7 +229,7 @@ def build(out_dir: Path):
         save_function(tf, np, name, fn, shape, out_dir)
     tf.compat.v1.disable_control_flow_v2()
     for name, maker in [("v1_while_cond", v1_while_cond), ("v1_nested_while", v1_nested_while),
-                        ("v1_tensor_array", v1_tensor_array)]:
+                        ("v1_tensor_array", v1_tensor_array), ("v1_cond_heavy", v1_cond_heavy)]:
         save_v1(tf, np, name, maker, out_dir)
     tf.compat.v1.enable_control_flow_v2()
 

@@ -134,6 +134,34 @@ TEST(TfControlFlowV1, ACondMergeSelectsOnThePredicateOfItsSwitches) {
   EXPECT_NE(find(def, "cond/switch_f"), nullptr) << "a pivot a constant orders after stays";
 }
 
+TEST(TfControlFlowV1, ACondWithABigBranchBecomesAnIfFrame) {
+  // simple_cond with a true branch of 17 multiplications.
+  std::string text = simple_cond();
+  std::string chain;
+  std::string last = "cond/mul";
+  for (int k = 0; k < 17; ++k) {
+    std::string next = "cond/big" + std::to_string(k);
+    chain += node(next, "Mul", {last, "cond/mul"}, kT);
+    last = next;
+  }
+  text.replace(text.find("node { name: 'cond/Merge'"), 0, chain);
+  text.replace(text.find("input: 'cond/c' input: 'cond/mul'"), 34, "input: 'cond/c' input: '" + last + "'");
+  tensorflow::GraphDef def = parse(text);
+  std::vector<WhileFrameBody> frames;
+  tf_import::lower_v1_control_flow(def, frames);
+  ASSERT_EQ(frames.size(), 2u) << "a then frame and an else frame";
+  const tensorflow::NodeDef* frame = find(def, "cond/Merge/remo_if");
+  ASSERT_NE(frame, nullptr);
+  EXPECT_EQ(frame->op(), tf_import::kIfFrameOp);
+  EXPECT_EQ(inputs(frame), (std::vector<std::string>{"p", "x"})) << "the predicate; the else side reads no Switch";
+  EXPECT_EQ(find(def, "cond/Merge")->op(), "Identity");
+  EXPECT_EQ(inputs(find(def, "cond/Merge")), std::vector<std::string>{"cond/Merge/remo_if"});
+  EXPECT_EQ(find(def, "cond/big0"), nullptr) << "the branch went into the If";
+  EXPECT_EQ(frames[0].invariants, std::vector<std::string>{"cond/mul/Switch"}) << "one parameter per Switch read";
+  EXPECT_EQ(frames[0].results, std::vector<std::string>{"cond/big16"});
+  EXPECT_EQ(frames[1].results, std::vector<std::string>{"cond/c"});
+}
+
 TEST(TfControlFlowV1, NestedFramesCollapseInnermostFirst) {
   // The outer loop's body holds a loop of its own frame, entered from the outer body.
   std::string inner = enter("while/inner/Enter", "while/Identity", false, kTi);
