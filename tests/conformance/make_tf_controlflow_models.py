@@ -165,6 +165,20 @@ def v2_if_heavy(tf, rng):
     return fn, [2, 4]
 
 
+def v2_dynamic_array(tf, rng):
+    """A dynamic_size TensorArray that a tf.while_loop grows by one element per iteration."""
+    def fn(x):  # x: [3]
+        def body(i, h, ta):
+            h = tf.tanh(h * 1.1 + 0.2)
+            return i + 1, h, ta.write(i, h)
+
+        ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True, element_shape=[3])
+        i, h, ta = tf.while_loop(lambda i, h, ta: i < 4, body, [tf.constant(0), x, ta])
+        return ta.stack() + h
+
+    return fn, [3]
+
+
 def v2_keras_rnn(tf, rng):
     """Keras LSTM (all steps) into a Keras GRU (last step): TensorList-based while loops with the
     weights as loop invariants, as Keras builds them."""
@@ -224,7 +238,8 @@ def build(out_dir: Path):
     fn, shape = fake_quant(tf)
     save_function(tf, np, "fake_quant", fn, shape, out_dir)
     for name, maker in [("v2_while_cond_list", v2_while_cond_list), ("v2_nested_while", v2_nested_while),
-                       ("v2_if_heavy", v2_if_heavy), ("v2_keras_rnn", v2_keras_rnn)]:
+                       ("v2_if_heavy", v2_if_heavy), ("v2_keras_rnn", v2_keras_rnn),
+                       ("v2_dynamic_array", v2_dynamic_array)]:
         fn, shape = maker(tf, np.random.default_rng(len(name)))
         save_function(tf, np, name, fn, shape, out_dir)
     tf.compat.v1.disable_control_flow_v2()
