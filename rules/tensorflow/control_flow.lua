@@ -1,6 +1,8 @@
--- TensorFlow control flow v1, after the reader's pass (frontends/tensorflow/tf_control_flow_v1.h)
--- has turned each while frame into one tf._RemoWhileFrame node with a body graph, and each cond
--- Merge into a SelectV2 on the cond's predicate. docs/tensorflow.md, "Control flow".
+-- TensorFlow control flow, after the reader's passes (frontends/tensorflow/tf_control_flow_v1.h,
+-- tf_control_flow_v2.h) have turned each while loop (v1 frame or v2 While) into one
+-- tf._RemoWhileFrame node with a body graph, and each cond (v1 Switch/Merge or v2 If) into
+-- SelectV2s on its predicate or, when a branch is not cheap, a tf._RemoIfFrame node with two
+-- bodies. docs/tensorflow.md, "Control flow v1" and "Control flow v2".
 
 -- A cond's Switch passes its data to both sides: both branches are computed and the SelectV2 that
 -- replaced the cond's Merge picks. Switch output 0 is the false side, output 1 the true side.
