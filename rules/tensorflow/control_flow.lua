@@ -1,6 +1,8 @@
--- TensorFlow control flow v1, after the reader's pass (frontends/tensorflow/tf_control_flow_v1.h)
--- has turned each while frame into one tf._RemoWhileFrame node with a body graph, and each cond
--- Merge into a SelectV2 on the cond's predicate. docs/tensorflow.md, "Control flow".
+-- TensorFlow control flow, after the reader's passes (frontends/tensorflow/tf_control_flow_v1.h,
+-- tf_control_flow_v2.h) have turned each while loop (v1 frame or v2 While) into one
+-- tf._RemoWhileFrame node with a body graph, and each cond (v1 Switch/Merge or v2 If) into
+-- SelectV2s on its predicate or, when a branch is not cheap, a tf._RemoIfFrame node with two
+-- bodies. docs/tensorflow.md, "Control flow v1" and "Control flow v2".
 
 -- A cond's Switch passes its data to both sides: both branches are computed and the SelectV2 that
 -- replaced the cond's Merge picks. Switch output 0 is the false side, output 1 the true side.
@@ -59,34 +61,26 @@ remo.translate("tf._RemoWhileFrame", function(node)
     concat_outputs = {}, current_iteration = -1, execution_condition = n})
 end)
 
--- The ops a loop's or cond's predicate is usually made of.
-local COMPARE = {Less = "opset1.Less", LessEqual = "opset1.LessEqual", Greater = "opset1.Greater",
-                 GreaterEqual = "opset1.GreaterEqual", Equal = "opset1.Equal", NotEqual = "opset1.NotEqual",
-                 LogicalAnd = "opset1.LogicalAnd", LogicalOr = "opset1.LogicalOr"}
-for name, op in pairs(COMPARE) do
-  remo.translate("tf." .. name, function(node)
-    return remo.op(op, {node:input(1), node:input(2)})
-  end)
-end
-remo.translate("tf.LogicalNot", function(node) return remo.op("opset1.LogicalNot", {node:input(1)}) end)
-
--- Select picks by a condition of x's shape, or by a vector along the first dimension; SelectV2
--- broadcasts all three the numpy way.
-remo.translate("tf.SelectV2", function(node)
-  return remo.op("opset1.Select", {node:input(1), node:input(2), node:input(3)})
-end)
-remo.translate("tf.Select", function(node)
-  local c, x = node:input(1), node:input(2)
-  if c:rank() == 1 and x:rank() ~= nil and x:rank() > 1 then
-    local shape = {-1}
-    for i = 2, x:rank() do shape[i] = 1 end
-    c = remo.op("opset1.Reshape", {c, remo.const(shape, "i64")}, {special_zero = false})
+-- tf._RemoIfFrame(cond, else inputs..., then inputs...): an If whose branches are not cheap
+-- (tf_control_flow_v2.h); only the taken branch runs. Each branch reads all its inputs as captures.
+remo.translate("tf._RemoIfFrame", function(node)
+  local inputs = {scalar_condition(node:input(1))}
+  local attrs = {}
+  for _, branch in ipairs({"then", "else"}) do
+    local body, captured = remo.body(node, branch .. "_body")
+    body:translate({})
+    if body:result_count() ~= node:output_count() then
+      error(branch .. " branch has " .. body:result_count() .. " results, the If " .. node:output_count() .. " outputs")
+    end
+    local ins, outs = {}, {}
+    for i, value in ipairs(captured) do
+      inputs[#inputs + 1] = value
+      tie(ins, #inputs - 1, i - 1)
+    end
+    for k = 0, node:output_count() - 1 do tie(outs, k, k) end
+    attrs[branch .. "_body"] = body
+    attrs[branch .. "_inputs"] = ins
+    attrs[branch .. "_outputs"] = outs
   end
-  return remo.op("opset1.Select", {c, x, node:input(3)})
-end)
-
--- Range(start, limit, delta) of scalars, in the type of its Tidx attribute.
-remo.translate("tf.Range", function(node)
-  local t = node:attr("Tidx", node:input(1):type())
-  return remo.op("opset4.Range", {node:input(1), node:input(2), node:input(3)}, {output_type = t})
+  return remo.op("opset8.If", inputs, attrs)
 end)
