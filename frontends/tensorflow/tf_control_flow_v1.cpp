@@ -503,7 +503,9 @@ void lower_conds(tensorflow::GraphDef& def, std::vector<WhileFrameBody>& frames)
   std::unordered_set<int> removed, merged_into_if;
   std::vector<tensorflow::NodeDef> added;
   Index names(def);
-  for (const auto& [key, merges] : groups) {
+  for (const auto& group : groups) {
+    // A plain reference, not a structured binding: lambdas below capture it (clang 14 cannot).
+    const std::vector<int>& merges = group.second;
     if (removed.count(merges[0])) continue;  // inside a branch made an If body already
     const Context& prefix = rewrites[merges[0]].prefix;
     const Branch top = rewrites[merges[0]].top;
