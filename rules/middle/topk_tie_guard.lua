@@ -56,16 +56,14 @@ local function guard(node)
   -- Exactly N - k elements of each row lie beyond the k-th value, and each selected value is
   -- beyond the next. Each row has at most N - k and k - 1 of these, so the total over all rows
   -- says it for every row. NaN is neither beyond nor before anything.
-  local every_axis = remo.const(all_axes(rank), "i64")
-  local function count(flags)
-    return remo.op("opset1.ReduceSum", {remo.op("opset1.Convert", {flags}, {destination_type = "i32"}), every_axis},
-                   {keep_dims = false})
-  end
   local axis_c = remo.const(axis, "i64", {})
   local head, kth = remo.op("opset1.VariadicSplit", {v, axis_c, remo.const({k - 1, 1}, "i64")})
   local _, tail = remo.op("opset1.VariadicSplit", {v, axis_c, remo.const({1, k - 1}, "i64")})
   local beyond_op = max_mode and "opset1.Less" or "opset1.Greater"
-  local total = remo.op("opset1.Add", {count(remo.op(beyond_op, {x, kth})), count(remo.op(beyond_op, {tail, head}))})
+  -- Both sets of flags side by side along the axis, counted at once.
+  local flags = remo.op("opset1.Concat", {remo.op(beyond_op, {x, kth}), remo.op(beyond_op, {tail, head})}, {axis = axis})
+  local total = remo.op("opset1.ReduceSum", {remo.op("opset1.Convert", {flags}, {destination_type = "i32"}),
+                                             remo.const(all_axes(rank), "i64")}, {keep_dims = false})
   local rows = product(shape) // n
   local no_ties = remo.op("opset1.Equal", {total, remo.const((n - 1) * rows, "i32", {})})
 
