@@ -284,3 +284,66 @@ remo.translate("tf.CropAndResize", function(node)
                                                remo.op("opset1.Unsqueeze", {in_x, i64s({1, 3})})})
   return remo.op("opset1.Select", {inside, out, c(node:attr("extrapolation_value", 0.0))})
 end)
+
+-- ResizeBicubic as two products with constant interpolation matrices, [out_h, H] on the rows and
+-- [W, out_w] on the columns, computed here from TensorFlow's kernel: Keys' cubic with a = -0.5
+-- and taps outside the image dropped (weights renormalized) with half_pixel_centers, else a =
+-- -0.75 with taps clamped to the border; the fraction is rounded to 1/1024 as TensorFlow's
+-- coefficient table does. Needs static sizes.
+local TABLE = 1024
+
+local function round_half_even(v)
+  local f = math.floor(v)
+  local d = v - f
+  if d > 0.5 or (d == 0.5 and f % 2 == 1) then return f + 1 end
+  return f
+end
+
+local function bicubic_matrix(n_in, n_out, align, half)
+  local a = half and -0.5 or -0.75
+  local function near(x) return ((a + 2) * x - (a + 3)) * x * x + 1 end        -- |d| <= 1
+  local function far(x) return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a end  -- 1 < |d| < 2
+  local scale = (align and n_out > 1) and (n_in - 1) / (n_out - 1) or n_in / n_out
+  local m = {}
+  for i = 1, n_out * n_in do m[i] = 0.0 end
+  for o = 0, n_out - 1 do
+    local pos = half and (o + 0.5) * scale - 0.5 or o * scale
+    local base = math.floor(pos)
+    local offset = round_half_even((pos - base) * TABLE)
+    local d = offset / TABLE
+    local w = {far(1 + d), near(d), near(1 - d), far(2 - d)}
+    local taps = {}
+    local sum = 0.0
+    for k = 1, 4 do
+      local idx = base - 2 + k
+      local clamped = math.min(math.max(idx, 0), n_in - 1)
+      if half and clamped ~= idx then w[k] = 0.0 end
+      taps[k] = clamped
+      sum = sum + w[k]
+    end
+    for k = 1, 4 do
+      local weight = (half and math.abs(sum) > 0) and w[k] / sum or w[k]
+      local at = o * n_in + taps[k] + 1
+      m[at] = m[at] + weight
+    end
+  end
+  return m
+end
+
+remo.translate("tf.ResizeBicubic", function(node)
+  local align, half = node:attr("align_corners", false), node:attr("half_pixel_centers", false)
+  if align and half then error("ResizeBicubic: align_corners and half_pixel_centers cannot both be true") end
+  local x = node:input(1)
+  local shape = x:shape()
+  if shape == nil or #shape ~= 4 or shape[2] < 0 or shape[3] < 0 then
+    error("ResizeBicubic needs a rank-4 input of static height and width: give it with --input_shape")
+  end
+  local size = util.const_values(node:input(2), "ResizeBicubic's size")
+  if x:type() ~= "f32" then x = remo.op("opset1.Convert", {x}, {destination_type = "f32"}) end
+  local rows = remo.const(bicubic_matrix(shape[2], size[1], align, half), "f32", {size[1], shape[2]})
+  local cols = remo.const(bicubic_matrix(shape[3], size[2], align, half), "f32", {size[2], shape[3]})
+  local y = util.to_channels_first(x, 4)                                     -- [N, C, H, W]
+  y = remo.op("opset1.MatMul", {rows, y})                                    -- [N, C, out_h, W]
+  y = remo.op("opset1.MatMul", {y, cols}, {transpose_b = true})              -- [N, C, out_h, out_w]
+  return util.to_channels_last(y, 4)
+end)

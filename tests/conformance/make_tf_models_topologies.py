@@ -429,6 +429,8 @@ def unet(tf, L):
         d1 = d1 + tf.compat.v1.image.resize_bilinear(tf.nn.avg_pool2d(d1, 4, 4, "VALID"), [32, 32], align_corners=True)
         d1 = d1 + tf.compat.v1.image.resize_nearest_neighbor(e2, [32, 32])[..., :8]
         d1 = d1 - tf.image.resize(e3, [32, 32], "nearest")[..., :8]
+        d1 = d1 + tf.image.resize(e2, [32, 32], "bicubic")[..., 8:]  # half-pixel Keys cubic
+        d1 = d1 * tf.compat.v1.image.resize_bicubic(tf.nn.avg_pool2d(d1, 2, 2, "VALID"), [32, 32], align_corners=True)
         d1 = d1 + tf.nn.conv2d_transpose(e2, L.w.filter([3, 3, 8, 16], 144), [1, 33, 33, 8], 2, "VALID")[:, 1:, 1:, :]
         return L.conv(d1, 2, 1, act="sigmoid", norm="bias")
     return fn, [1, 32, 32, 3]

@@ -241,6 +241,13 @@ def image_cases():
                             {"align_corners": align, "half_pixel_centers": half},
                             lambda u, s, fn=fn, a=align, h=half: fn(images=u, size=s, align_corners=a,
                                                                     half_pixel_centers=h), consts=("s",)))
+    for size, align, half in (([5, 7], False, False), ([5, 7], True, False), ([6, 3], False, True),
+                              ([2, 9], False, True), ([1, 1], True, False)):
+        out.append(case(f"ResizeBicubic to {size} align_corners {align} half_pixel_centers {half}", "ResizeBicubic",
+                        [("x", img), ("s", np.array(size, np.int32))],
+                        {"align_corners": align, "half_pixel_centers": half},
+                        lambda u, s, a=align, h=half: raw.ResizeBicubic(images=u, size=s, align_corners=a,
+                                                                        half_pixel_centers=h), consts=("s",)))
     crop_img = arr([2, 5, 6, 2])
     crop_boxes = np.array([[0.1, 0.2, 0.8, 0.9], [0.5, 0.6, 0.1, 0.2], [-0.2, 0.3, 0.6, 1.3], [0.3, 0.3, 0.3, 0.3]],
                           np.float32)
