@@ -330,20 +330,125 @@ local function bicubic_matrix(n_in, n_out, align, half)
   return m
 end
 
-remo.translate("tf.ResizeBicubic", function(node)
-  local align, half = node:attr("align_corners", false), node:attr("half_pixel_centers", false)
-  if align and half then error("ResizeBicubic: align_corners and half_pixel_centers cannot both be true") end
+-- A resize of NHWC images (f32 output) whose every output row/column is a fixed weighting of the
+-- input's: matrix(n_in, n_out) gives the [n_out, n_in] weights of one axis, row-major.
+local function separable_resize(node, matrix)
   local x = node:input(1)
   local shape = x:shape()
   if shape == nil or #shape ~= 4 or shape[2] < 0 or shape[3] < 0 then
-    error("ResizeBicubic needs a rank-4 input of static height and width: give it with --input_shape")
+    error(node.type .. " needs a rank-4 input of static height and width: give it with --input_shape")
   end
-  local size = util.const_values(node:input(2), "ResizeBicubic's size")
+  local size = util.const_values(node:input(2), node.type .. "'s size")
   if x:type() ~= "f32" then x = remo.op("opset1.Convert", {x}, {destination_type = "f32"}) end
-  local rows = remo.const(bicubic_matrix(shape[2], size[1], align, half), "f32", {size[1], shape[2]})
-  local cols = remo.const(bicubic_matrix(shape[3], size[2], align, half), "f32", {size[2], shape[3]})
+  local rows = remo.const(matrix(shape[2], size[1]), "f32", {size[1], shape[2]})
+  local cols = remo.const(matrix(shape[3], size[2]), "f32", {size[2], shape[3]})
   local y = util.to_channels_first(x, 4)                                     -- [N, C, H, W]
   y = remo.op("opset1.MatMul", {rows, y})                                    -- [N, C, out_h, W]
   y = remo.op("opset1.MatMul", {y, cols}, {transpose_b = true})              -- [N, C, out_h, out_w]
   return util.to_channels_last(y, 4)
+end
+
+remo.translate("tf.ResizeBicubic", function(node)
+  local align, half = node:attr("align_corners", false), node:attr("half_pixel_centers", false)
+  if align and half then error("ResizeBicubic: align_corners and half_pixel_centers cannot both be true") end
+  return separable_resize(node, function(n_in, n_out) return bicubic_matrix(n_in, n_out, align, half) end)
+end)
+
+-- ResizeArea: each output pixel averages the input area it covers, partly covered pixels by the
+-- covered fraction (indices past the border read the last pixel).
+remo.translate("tf.ResizeArea", function(node)
+  local align = node:attr("align_corners", false)
+  return separable_resize(node, function(n_in, n_out)
+    local scale = (align and n_out > 1) and (n_in - 1) / (n_out - 1) or n_in / n_out
+    local m = {}
+    for i = 1, n_out * n_in do m[i] = 0.0 end
+    for o = 0, n_out - 1 do
+      local from, to = o * scale, (o + 1) * scale
+      for i = math.floor(from), math.ceil(to) - 1 do
+        local covered = math.min(i + 1, to) - math.max(i, from)
+        local at = o * n_in + math.min(i, n_in - 1) + 1
+        m[at] = m[at] + covered / scale
+      end
+    end
+    return m
+  end)
+end)
+
+-- The kernels of ScaleAndTranslate by name: radius and weight at distance d >= 0.
+local function sinc(x)
+  if math.abs(x) < 1e-12 then return 1.0 end
+  return math.sin(math.pi * x) / (math.pi * x)
+end
+local function lanczos(n)
+  return n, function(d) if d > n then return 0.0 end return sinc(d) * sinc(d / n) end
+end
+local KERNELS = {
+  lanczos1 = function() return lanczos(1) end,
+  lanczos3 = function() return lanczos(3) end,
+  lanczos5 = function() return lanczos(5) end,
+  gaussian = function()
+    local sigma = 0.5
+    return 1.5, function(d) if d >= 1.5 then return 0.0 end return math.exp(-d * d / (2 * sigma * sigma)) end
+  end,
+  box = function()
+    return 1.0, function(d) if d < 0.5 then return 1.0 elseif d == 0.5 then return 0.5 end return 0.0 end
+  end,
+  triangle = function() return 1.0, function(d) return math.max(0.0, 1.0 - d) end end,
+  keyscubic = function()
+    return 2.0, function(d)
+      if d >= 2 then return 0.0 end
+      if d >= 1 then return ((-0.5 * d + 2.5) * d - 4.0) * d + 2.0 end
+      return (1.5 * d - 2.5) * d * d + 1.0
+    end
+  end,
+  mitchellcubic = function()
+    return 2.0, function(d)
+      if d >= 2 then return 0.0 end
+      if d >= 1 then return (((-7.0 / 18.0) * d + 2.0) * d - 10.0 / 3.0) * d + 16.0 / 9.0 end
+      return ((7.0 / 6.0) * d - 2.0) * d * d + 8.0 / 9.0
+    end
+  end,
+}
+
+-- ScaleAndTranslate(images, size, scale, translation): output pixel x samples the input at
+-- (x + 0.5 - translation) / scale with the named kernel, widened by 1/scale when antialiasing a
+-- downscale; the weights of each output pixel are normalized, and pixels sampling outside the
+-- input are 0.
+remo.translate("tf.ScaleAndTranslate", function(node)
+  local kind = node:attr("kernel_type", "lanczos3")
+  local make = KERNELS[kind]
+  if make == nil then error("ScaleAndTranslate kernel_type '" .. kind .. "' is not supported") end
+  local radius, kernel = make()
+  local antialias = node:attr("antialias", true)
+  local scales = util.const_values(node:input(3), "ScaleAndTranslate's scale")
+  local shifts = util.const_values(node:input(4), "ScaleAndTranslate's translation")
+  -- Positions are computed in f32 as TensorFlow does: a tap that lands on the kernel's radius
+  -- in exact arithmetic may fall just inside it.
+  local function f32(v) return (string.unpack("<f", string.pack("<f", v))) end
+  local axis = 0
+  return separable_resize(node, function(n_in, n_out)
+    axis = axis + 1
+    local inv = f32(1 / scales[axis])
+    local shift = f32(-inv * shifts[axis])
+    local widen = antialias and math.max(inv, 1.0) or 1.0
+    local narrow = f32(1 / widen)
+    local m = {}
+    for i = 1, n_out * n_in do m[i] = 0.0 end
+    for o = 0, n_out - 1 do
+      local at = f32(f32((o + 0.5) * inv) + shift)
+      if at >= 0 and at <= n_in then
+        local first = math.min(math.max(math.ceil(f32(at - radius * widen - 0.5)), 0), n_in - 1)
+        local last = math.min(math.max(math.floor(f32(at + radius * widen - 0.5)), 0), n_in - 1)
+        local w, sum = {}, 0.0
+        for i = first, last do
+          w[i] = kernel(math.abs(f32(f32(i + 0.5 - at) * narrow)))
+          sum = sum + w[i]
+        end
+        for i = first, last do
+          m[o * n_in + i + 1] = math.abs(sum) > 0 and w[i] / sum or w[i]
+        end
+      end
+    end
+    return m
+  end)
 end)

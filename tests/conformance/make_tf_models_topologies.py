@@ -430,6 +430,9 @@ def unet(tf, L):
         d1 = d1 + tf.compat.v1.image.resize_nearest_neighbor(e2, [32, 32])[..., :8]
         d1 = d1 - tf.image.resize(e3, [32, 32], "nearest")[..., :8]
         d1 = d1 + tf.image.resize(e2, [32, 32], "bicubic")[..., 8:]  # half-pixel Keys cubic
+        small = tf.image.resize(d1, [12, 10], "lanczos3", antialias=True)  # ScaleAndTranslate
+        small = small + tf.image.resize(d1, [12, 10], "bilinear", antialias=True) + tf.image.resize(d1, [12, 10], "area")
+        d1 = d1 + tf.image.resize(small, [32, 32], "mitchellcubic")
         d1 = d1 * tf.compat.v1.image.resize_bicubic(tf.nn.avg_pool2d(d1, 2, 2, "VALID"), [32, 32], align_corners=True)
         d1 = d1 + tf.nn.conv2d_transpose(e2, L.w.filter([3, 3, 8, 16], 144), [1, 33, 33, 8], 2, "VALID")[:, 1:, 1:, :]
         return L.conv(d1, 2, 1, act="sigmoid", norm="bias")

@@ -248,6 +248,26 @@ def image_cases():
                         {"align_corners": align, "half_pixel_centers": half},
                         lambda u, s, a=align, h=half: raw.ResizeBicubic(images=u, size=s, align_corners=a,
                                                                         half_pixel_centers=h), consts=("s",)))
+    for size, align in (([2, 3], False), ([5, 7], False), ([3, 2], True), ([2, 5], False)):
+        out.append(case(f"ResizeArea to {size} align_corners {align}", "ResizeArea",
+                        [("x", img), ("s", np.array(size, np.int32))], {"align_corners": align},
+                        lambda u, s, a=align: raw.ResizeArea(images=u, size=s, align_corners=a), consts=("s",)))
+    big = arr([1, 6, 7, 2])
+    for kernel, size, scale, shift, anti in (("lanczos3", [3, 4], [0.5, 4 / 7], [0.0, 0.0], True),
+                                            ("lanczos5", [9, 10], [1.5, 10 / 7], [0.0, 0.0], True),
+                                            ("triangle", [3, 3], [0.5, 3 / 7], [0.0, 0.0], False),
+                                            ("keyscubic", [4, 9], [4 / 6, 9 / 7], [0.3, -0.2], True),
+                                            ("mitchellcubic", [3, 5], [0.5, 5 / 7], [0.0, 0.0], True),
+                                            ("gaussian", [4, 4], [4 / 6, 4 / 7], [0.0, 0.0], True),
+                                            ("box", [3, 14], [0.5, 2.0], [0.0, 0.0], True),
+                                            ("lanczos1", [3, 4], [0.5, 4 / 7], [0.0, 0.0], True)):
+        out.append(case(f"ScaleAndTranslate {kernel} to {size} translation {shift} antialias {anti}",
+                        "ScaleAndTranslate",
+                        [("x", big), ("s", np.array(size, np.int32)), ("sc", np.array(scale, np.float32)),
+                         ("t", np.array(shift, np.float32))], {"kernel_type": kernel, "antialias": anti},
+                        lambda u, s, sc, t, k=kernel, a=anti: raw.ScaleAndTranslate(
+                            images=u, size=s, scale=sc, translation=t, kernel_type=k, antialias=a),
+                        consts=("s", "sc", "t")))
     crop_img = arr([2, 5, 6, 2])
     crop_boxes = np.array([[0.1, 0.2, 0.8, 0.9], [0.5, 0.6, 0.1, 0.2], [-0.2, 0.3, 0.6, 1.3], [0.3, 0.3, 0.3, 0.3]],
                           np.float32)
