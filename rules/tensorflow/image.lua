@@ -292,6 +292,10 @@ end)
 -- coefficient table does. Needs static sizes.
 local TABLE = 1024
 
+-- v rounded to f32: TensorFlow computes sample positions in f32, and a position on a boundary in
+-- exact arithmetic may fall to either side of it there.
+local function f32(v) return (string.unpack("<f", string.pack("<f", v))) end
+
 local function round_half_even(v)
   local f = math.floor(v)
   local d = v - f
@@ -303,13 +307,13 @@ local function bicubic_matrix(n_in, n_out, align, half)
   local a = half and -0.5 or -0.75
   local function near(x) return ((a + 2) * x - (a + 3)) * x * x + 1 end        -- |d| <= 1
   local function far(x) return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a end  -- 1 < |d| < 2
-  local scale = (align and n_out > 1) and (n_in - 1) / (n_out - 1) or n_in / n_out
+  local scale = f32((align and n_out > 1) and (n_in - 1) / (n_out - 1) or n_in / n_out)
   local m = {}
   for i = 1, n_out * n_in do m[i] = 0.0 end
   for o = 0, n_out - 1 do
-    local pos = half and (o + 0.5) * scale - 0.5 or o * scale
+    local pos = half and f32(f32((o + 0.5) * scale) - 0.5) or f32(o * scale)
     local base = math.floor(pos)
-    local offset = round_half_even((pos - base) * TABLE)
+    local offset = round_half_even(f32(f32(pos - base) * TABLE))
     local d = offset / TABLE
     local w = {far(1 + d), near(d), near(1 - d), far(2 - d)}
     local taps = {}
@@ -422,9 +426,7 @@ remo.translate("tf.ScaleAndTranslate", function(node)
   local antialias = node:attr("antialias", true)
   local scales = util.const_values(node:input(3), "ScaleAndTranslate's scale")
   local shifts = util.const_values(node:input(4), "ScaleAndTranslate's translation")
-  -- Positions are computed in f32 as TensorFlow does: a tap that lands on the kernel's radius
-  -- in exact arithmetic may fall just inside it.
-  local function f32(v) return (string.unpack("<f", string.pack("<f", v))) end
+  -- In f32, a tap on the kernel's radius in exact arithmetic may fall just inside it.
   local axis = 0
   return separable_resize(node, function(n_in, n_out)
     axis = axis + 1
