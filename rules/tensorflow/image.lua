@@ -454,3 +454,30 @@ remo.translate("tf.ScaleAndTranslate", function(node)
     return m
   end)
 end)
+
+-- ExtractImagePatches(images, ksizes, strides, rates, padding): each output pixel holds its
+-- [kh, kw, C] neighbourhood, flattened. A convolution with a one-hot filter of kh*kw*C outputs
+-- copies exactly that (floating-point images).
+remo.translate("tf.ExtractImagePatches", function(node)
+  local x = node:input(1)
+  local shape = x:shape()
+  if shape == nil or #shape ~= 4 or shape[4] < 0 then
+    error("ExtractImagePatches needs a rank-4 input with a static channel count")
+  end
+  local k = node:attr("ksizes")
+  local kh, kw, c = k[2], k[3], shape[4]
+  local n = kh * kw * c
+  local filter = {}
+  for i = 1, n * n do filter[i] = 0.0 end
+  for i = 0, n - 1 do filter[i * n + i + 1] = 1.0 end  -- [kh, kw, C, n] row-major: entry (i, i)
+  local w = remo.const(filter, x:type(), {n, n})
+  w = remo.op("opset1.Reshape", {w, remo.const({kh, kw, c, n}, "i64")}, {special_zero = false})
+  w = remo.op("opset1.Transpose", {w, remo.const({3, 2, 0, 1}, "i64")})
+  local s, r = node:attr("strides"), node:attr("rates")
+  local padding = node:attr("padding")
+  if padding ~= "SAME" and padding ~= "VALID" then error("padding '" .. padding .. "' is not one of SAME, VALID") end
+  local y = remo.op("opset1.Convolution", {util.to_channels_first(x, 4), w}, {
+    strides = {s[2], s[3]}, dilations = {r[2], r[3]}, pads_begin = {0, 0}, pads_end = {0, 0},
+    auto_pad = padding == "SAME" and "same_upper" or "valid"})
+  return util.to_channels_last(y, 4)
+end)

@@ -594,6 +594,10 @@ def ops_mix(tf, L):
         y = tf.math.l2_normalize(y, axis=-1) + tf.nn.lrn(y, 1, 1.0, 0.5, 0.5)
         v = tf.nn.conv3d(tf.reshape(y, [1, 2, 4, 8, 4]), w3, [1, 1, 1, 1, 1], "SAME")
         y = y + tf.reshape(v, [1, 8, 8, 4])
+        y = tf.roll(y, [3, -2], [1, 2]) + tf.math.atan2(y, tf.roll(y, 1, 3))  # Swin-style shifted windows
+        patches = tf.image.extract_patches(y, [1, 2, 2, 1], [1, 2, 2, 1], [1, 1, 1, 1], "VALID")  # [1, 4, 4, 16]
+        y = y + tf.reshape(tf.nn.depth_to_space(patches, 2), [1, 8, 8, 4]) * 0.5
+        y = y + tf.math.xlogy(tf.nn.relu(y), tf.abs(y) + 0.5)
         flat = tf.reshape(y, [8, 32])
         cs = tf.cumsum(flat, axis=1, exclusive=True, reverse=True)
         rev = tf.reverse(flat, [0, 1])

@@ -57,6 +57,27 @@ def unary_cases():
     return out
 
 
+def more_math_cases():
+    out = []
+    y = np.array([1.0, -1.0, 0.0, 2.0, -0.5, 0.0, 3.0, -3.0], np.float32)
+    x = np.array([1.0, -2.0, 1.0, 0.0, 0.0, -1.0, -1.0, -1.0], np.float32)
+    out.append(case("Atan2 in every quadrant and on the axes", "Atan2", [("a", y), ("b", x)], {},
+                    lambda u, w: raw.Atan2(y=u, x=w)))
+    a = np.array([0.0, 1.5, -2.0, 0.0], np.float32)
+    b = np.array([0.0, 2.0, 0.5, 3.0], np.float32)
+    for op in ("Xdivy", "Xlogy", "Xlog1py"):
+        fn = getattr(raw, op)
+        out.append(case(f"{op} with zeros", op, [("a", a), ("b", b)], {}, lambda u, w, fn=fn: fn(x=u, y=w)))
+    out.append(case("L2Loss", "L2Loss", [("x", arr([2, 3]))], {}, lambda u: raw.L2Loss(t=u)))
+    ia, ib = np.array([12, -7, 5, 255], np.int32), np.array([10, 3, 1, 4], np.int32)
+    for op in ("BitwiseAnd", "BitwiseOr", "BitwiseXor", "LeftShift", "RightShift"):
+        fn = getattr(raw, op)
+        out.append(case(op, op, [("a", ia), ("b", ib)], {}, lambda u, w, fn=fn: fn(x=u, y=w)))
+    out.append(case("Invert", "Invert", [("x", ia)], {}, lambda u: raw.Invert(x=u)))
+    out.append(case("IsFinite", "IsFinite", [("x", arr([5]))], {}, lambda u: raw.IsFinite(x=u)))
+    return out
+
+
 def logic_cases():
     out = []
     a, b = arr([2, 3]), arr([3])
@@ -223,6 +244,15 @@ def array_cases():
                     lambda u, n: raw.ReverseSequence(input=u, seq_lengths=n, seq_dim=1, batch_dim=0), consts=("n",)))
     out.append(case("BiasAddV1", "BiasAddV1", [("x", arr([2, 3])), ("b", arr([3]))], {},
                     lambda u, b: raw.BiasAddV1(value=u, bias=b), consts=("b",)))
+    out.append(multi("ShapeN", "ShapeN", [("a", arr([2, 3])), ("b", arr([4]))], {"N": 2, "out_type": "i64"},
+                     lambda u, w: raw.ShapeN(input=[u, w], out_type=tf.int64), 2))
+    out.append(case("InvertPermutation", "InvertPermutation", [("p", np.array([2, 0, 3, 1], np.int32))], {},
+                    lambda u: raw.InvertPermutation(x=u)))
+    for shift, axis in (([2], [1]), ([-1, 3], [0, 2]), ([1, 1], [1, 1])):
+        out.append(case(f"Roll shift {shift} axis {axis}", "Roll",
+                        [("x", sl), ("s", np.array(shift, np.int32)), ("a", np.array(axis, np.int32))], {},
+                        lambda u, s_, a, shift=shift, axis=axis: raw.Roll(input=u, shift=s_, axis=a),
+                        consts=("s", "a")))
     out.append(case("EuclideanNorm", "EuclideanNorm", [("x", sl), ("a", np.array([1], np.int32))],
                     {"keep_dims": True}, lambda u, a: raw.EuclideanNorm(input=u, axis=a, keep_dims=True),
                     consts=("a",)))
@@ -268,6 +298,15 @@ def image_cases():
                         lambda u, s, sc, t, k=kernel, a=anti: raw.ScaleAndTranslate(
                             images=u, size=s, scale=sc, translation=t, kernel_type=k, antialias=a),
                         consts=("s", "sc", "t")))
+    patches = arr([1, 5, 6, 2])
+    for k, st, rate, padding in (([1, 2, 2, 1], [1, 1, 1, 1], [1, 1, 1, 1], "VALID"),
+                                 ([1, 3, 2, 1], [1, 2, 3, 1], [1, 1, 1, 1], "SAME"),
+                                 ([1, 2, 2, 1], [1, 1, 2, 1], [1, 2, 2, 1], "VALID")):
+        out.append(case(f"ExtractImagePatches ksizes {k[1:3]} strides {st[1:3]} rates {rate[1:3]} {padding}",
+                        "ExtractImagePatches", [("x", patches)],
+                        {"ksizes": k, "strides": st, "rates": rate, "padding": padding},
+                        lambda u, k=k, st=st, rate=rate, p=padding: raw.ExtractImagePatches(
+                            images=u, ksizes=k, strides=st, rates=rate, padding=p)))
     crop_img = arr([2, 5, 6, 2])
     crop_boxes = np.array([[0.1, 0.2, 0.8, 0.9], [0.5, 0.6, 0.1, 0.2], [-0.2, 0.3, 0.6, 1.3], [0.3, 0.3, 0.3, 0.3]],
                           np.float32)
@@ -480,7 +519,7 @@ def fused_cases():
 
 
 def main():
-    tests = unary_cases() + logic_cases() + array_cases() + image_cases() + nms_cases() + fused_cases()
+    tests = unary_cases() + more_math_cases() + logic_cases() + array_cases() + image_cases() + nms_cases() + fused_cases()
     doc = {"comment": "Tests of rules/tensorflow/*.lua, expectations computed by TensorFlow: written by "
                       "tests/conformance/make_tf_rule_tests_more.py, do not edit by hand.", "tests": tests}
     OUT.write_text(json.dumps(doc, indent=1) + "\n")
