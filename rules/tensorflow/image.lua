@@ -464,6 +464,7 @@ remo.translate("tf.ExtractImagePatches", function(node)
   if shape == nil or #shape ~= 4 or shape[4] < 0 then
     error("ExtractImagePatches needs a rank-4 input with a static channel count")
   end
+  if not util.is_float(x) then error("ExtractImagePatches needs floating-point images, got " .. x:type()) end
   local k = node:attr("ksizes")
   local kh, kw, c = k[2], k[3], shape[4]
   local n = kh * kw * c

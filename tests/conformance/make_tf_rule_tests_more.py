@@ -518,8 +518,51 @@ def fused_cases():
     return out
 
 
+def error_cases():
+    """Inputs a translation must refuse with a message that says why."""
+    def refused(name, op, inputs, attrs, message, consts=()):
+        test = {"name": name, "inputs": {}, "constants": {}}
+        for n, a in inputs:
+            spec = {"type": base.TYPES[a.dtype.type], "shape": list(a.shape)}
+            if n in consts:
+                test["constants"][n] = {**spec, "values": a.ravel().tolist()}
+            else:
+                test["inputs"][n] = spec
+        if not test["constants"]:
+            del test["constants"]
+        test["nodes"] = [{"op": "tf." + op, "inputs": [n for n, _ in inputs], "outputs": ["y"], "attrs": attrs}]
+        test["outputs"] = ["y"]
+        test["expect"] = {"error": message}
+        return test
+
+    img = np.zeros([1, 4, 4, 2], np.float32)
+    size = np.array([8, 8], np.int32)
+    return [
+        refused("ResizeBilinear with align_corners and half_pixel_centers", "ResizeBilinear",
+                [("x", img), ("s", size)], {"align_corners": True, "half_pixel_centers": True},
+                "cannot both be true", consts=("s",)),
+        refused("ExtractImagePatches of integers", "ExtractImagePatches", [("x", np.zeros([1, 4, 4, 2], np.int32))],
+                {"ksizes": [1, 2, 2, 1], "strides": [1, 1, 1, 1], "rates": [1, 1, 1, 1], "padding": "VALID"},
+                "needs floating-point images"),
+        refused("CropAndResize with an unknown method", "CropAndResize",
+                [("x", img), ("b", np.zeros([1, 4], np.float32)), ("i", np.zeros([1], np.int32)), ("s", size)],
+                {"method": "bicubic"}, "is not one of bilinear, nearest", consts=("s",)),
+        refused("SpaceToBatchND of a dimension the block does not divide", "SpaceToBatchND",
+                [("x", np.zeros([1, 5, 4, 1], np.float32)), ("b", np.array([2, 2], np.int32)),
+                 ("p", np.zeros([2, 2], np.int32))], {}, "is not a multiple of block", consts=("b", "p")),
+        refused("Conv2DBackpropInput with input_sizes that do not fit", "Conv2DBackpropInput",
+                [("s", np.array([1, 2, 2, 4], np.int32)), ("w", np.zeros([3, 3, 4, 2], np.float32)),
+                 ("dy", np.zeros([1, 3, 3, 2], np.float32))], {"strides": [1, 2, 2, 1], "padding": "VALID"},
+                "do not fit", consts=("s", "w")),
+        refused("ScaleAndTranslate with an unknown kernel", "ScaleAndTranslate",
+                [("x", img), ("s", size), ("sc", np.array([2.0, 2.0], np.float32)),
+                 ("t", np.zeros([2], np.float32))], {"kernel_type": "sinc9"}, "is not supported",
+                consts=("s", "sc", "t")),
+    ]
+
+
 def main():
-    tests = unary_cases() + more_math_cases() + logic_cases() + array_cases() + image_cases() + nms_cases() + fused_cases()
+    tests = unary_cases() + more_math_cases() + logic_cases() + array_cases() + image_cases() + nms_cases() + fused_cases() + error_cases()
     doc = {"comment": "Tests of rules/tensorflow/*.lua, expectations computed by TensorFlow: written by "
                       "tests/conformance/make_tf_rule_tests_more.py, do not edit by hand.", "tests": tests}
     OUT.write_text(json.dumps(doc, indent=1) + "\n")
