@@ -29,7 +29,7 @@ counts() { # the last "N passed, M failed" line a stage printed, as "N M"
 
 summary() { # sums whatever the conformance, behaviour and dynamic-shapes stages got to count
   local p=0 f=0 n m ran=
-  for s in conformance behaviour options dynamic-shapes tf-conformance tf-topologies conformance-paddle; do
+  for s in conformance behaviour options dynamic-shapes tf-conformance tf-options conformance-paddle conformance-paddle-ops; do
     read -r n m <<<"$(counts "$s")" || true
     [[ -n ${n:-} ]] && ran=1
     p=$((p + ${n:-0})) f=$((f + ${m:-0}))
@@ -47,18 +47,22 @@ stage models-cnn /usr/bin/python3 tests/conformance/make_cnn_models.py
 stage conformance "$PY" tests/conformance/run_conformance.py build/remo
 stage behaviour "$PY" tests/conformance/test_cli_behaviour.py build/remo
 stage options "$PY" tests/conformance/test_options.py build/remo
+stage fusions "$PY" tests/conformance/test_fusions.py build/remo
 stage dynamic-shapes "$PY" tests/conformance/test_dynamic_shapes.py build/remo
 # The ONNX backend node tests through remo alone; fails if fewer pass than the recorded floor.
 stage onnx-node-tests "$PY" tests/conformance/onnx_backend.py build/remo --quiet --floor tests/conformance/onnx_node_tests.floor
-# TensorFlow frozen graphs (Keras MobileNetV2, ResNet50, an op mix) against TensorFlow's outputs;
-# the models are generated once into the cache (make_tf_models.py, ~40 s cold).
+# TensorFlow graphs of every maker (make_tf_*models*.py: the six Keras applications, an op mix,
+# compact TF-Slim and other topologies, quantized and control-flow graphs) against
+# TensorFlow's outputs; the models are generated once into the cache (make_tf_models.py, ~2.5 min
+# cold, ~280 MB); under a minute warm.
 stage tf-conformance "$PY" tests/conformance/run_tf_conformance.py build/remo
-# Compact TF-Slim nets, ResNeXt, DenseNet, UNet, TCN, STN, YOLO- and BERT-style graphs (~35 s cold).
-stage models-tf-topologies "$PY" tests/conformance/make_tf_models_topologies.py
-stage tf-topologies "$PY" tests/conformance/run_tf_conformance.py build/remo "$(tail -n 1 "$log/models-tf-topologies")"
+stage tf-options "$PY" tests/conformance/test_tf_options.py build/remo
 # Paddle legacy-format models against Paddle's own inference (models cached like the CNNs).
 stage models-paddle "$PY" tests/conformance/make_paddle_models.py
 stage conformance-paddle "$PY" tests/conformance/run_paddle_conformance.py build/remo
+# Small Paddle programs: recurrent (CRNN), detection and control-flow ops.
+stage models-paddle-ops "$PY" tests/conformance/make_paddle_op_models.py
+stage conformance-paddle-ops "$PY" tests/conformance/run_paddle_conformance.py build/remo --maker make_paddle_op_models.py
 
 # The same suites once more with AddressSanitizer and UndefinedBehaviorSanitizer (a clang build
 # that also holds the libFuzzer targets): memory errors and undefined behaviour fail the run even
@@ -68,10 +72,14 @@ stage unit-sanitized ctest --test-dir build-asan --output-on-failure -j2
 stage conformance-sanitized "$PY" tests/conformance/run_conformance.py build-asan/remo
 stage behaviour-sanitized "$PY" tests/conformance/test_cli_behaviour.py build-asan/remo
 stage options-sanitized "$PY" tests/conformance/test_options.py build-asan/remo
+stage fusions-sanitized "$PY" tests/conformance/test_fusions.py build-asan/remo
 stage conformance-paddle-sanitized "$PY" tests/conformance/run_paddle_conformance.py build-asan/remo
+stage conformance-paddle-ops-sanitized "$PY" tests/conformance/run_paddle_conformance.py build-asan/remo --maker make_paddle_op_models.py
 stage dynamic-shapes-sanitized "$PY" tests/conformance/test_dynamic_shapes.py build-asan/remo
-stage tf-conformance-sanitized "$PY" tests/conformance/run_tf_conformance.py build-asan/remo
-stage tf-topologies-sanitized "$PY" tests/conformance/run_tf_conformance.py build-asan/remo "$(tail -n 1 "$log/models-tf-topologies")"
+# Without the four biggest Keras graphs: they add minutes under ASan and no new code paths.
+stage tf-conformance-sanitized "$PY" tests/conformance/run_tf_conformance.py build-asan/remo \
+  --skip inception_v3,densenet121,efficientnet_b0,nasnet_mobile
+stage tf-options-sanitized "$PY" tests/conformance/test_tf_options.py build-asan/remo
 stage onnx-node-tests-sanitized "$PY" tests/conformance/onnx_backend.py build-asan/remo --quiet --floor tests/conformance/onnx_node_tests.floor
 
 # A short fuzz run of every reader (REMO_FUZZ_SMOKE_SECONDS each, default 30): a crash, leak or

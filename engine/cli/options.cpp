@@ -209,6 +209,11 @@ CliRequest parse_command_line(const std::vector<std::string>& args) {
       if (inline_value) throw Error(flag + " takes no value");
       c.input_model_is_text = true;
       c.recorded_options.emplace_back("input_model_is_text", "True");
+    } else if (flag == "--tensorboard_logdir") {
+      c.tensorboard_logdir = value();
+      if (c.tensorboard_logdir.empty()) throw Error(flag + " needs a folder");
+    } else if (flag == "--tensorflow_custom_layer_libraries") {
+      c.tensorflow_custom_layer_libraries = value();
     } else if (flag == "--disable_nhwc_to_nchw") {
       if (inline_value) throw Error(flag + " takes no value");
       c.disable_nhwc_to_nchw = true;
@@ -267,6 +272,11 @@ Converts a trained model to OpenVINO IR (FILE.xml + FILE.bin).
   --input_model_is_text    the TensorFlow model is a text GraphDef (implied by .pbtxt)
   --disable_nhwc_to_nchw   keep a TensorFlow model's NHWC inputs (default: rank-4 inputs become
                            NCHW, docs/tensorflow.md)
+  --tensorboard_logdir DIR write the TensorFlow graph read as a TensorBoard event file into DIR
+                           (events.out.tfevents.<time>.<host>)
+  --tensorflow_custom_layer_libraries LIBS
+                           accepted but not loaded: remo converts custom TensorFlow ops with Lua
+                           rules given with --extensions (docs/tensorflow.md)
   --trace-rules            print every rule application (phase, rule, node) to stderr, then a
                            table of applications, attempts and time per rule
   --explain RULE --at NODE after the phase of pattern rule RULE, print why it does not match at

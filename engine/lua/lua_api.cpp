@@ -420,6 +420,7 @@ void install_lua_api(LuaSandbox& sandbox, LuaRegistrations* sink) {
   install_lua_replacer_api(sandbox, sink);
   install_lua_rewrite_api(sandbox, sink);
   install_lua_body_api(sandbox, sink);
+  install_lua_new_body_api(sandbox);
 }
 
 LuaSessionScope::LuaSessionScope(lua_State* L, LuaSession& session) : L_(L), previous_(current_session(L)) {

@@ -95,5 +95,7 @@ void install_lua_replacer_api(LuaSandbox& sandbox, LuaRegistrations* sink);  // 
 void install_lua_rewrite_api(LuaSandbox& sandbox, LuaRegistrations* sink);
 // Adds remo.body and the Body handle (engine/lua/lua_body_api.cpp).
 void install_lua_body_api(LuaSandbox& sandbox, LuaRegistrations* sink);
+// Adds remo.new_body (engine/lua/lua_new_body_api.cpp).
+void install_lua_new_body_api(LuaSandbox& sandbox);
 
 }  // namespace remo

@@ -274,6 +274,12 @@ int body_tostring(lua_State* L) {
 
 }  // namespace
 
+void push_body_handle(lua_State* L, GraphPtr graph, std::string label) {
+  auto* h = static_cast<BodyHandle*>(lua_newuserdatauv(L, sizeof(BodyHandle), 0));
+  new (h) BodyHandle{std::move(graph), std::move(label), {}};
+  luaL_setmetatable(L, kBodyMeta);
+}
+
 GraphPtr to_body_graph(lua_State* L, int index) {
   auto* h = static_cast<BodyHandle*>(luaL_testudata(L, index, kBodyMeta));
   return h ? h->graph : nullptr;

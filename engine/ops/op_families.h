@@ -42,5 +42,6 @@ void register_signal_ops(OpRegistry& registry);         // DFT, IDFT, RDFT, IRDF
 void register_deformable_ops(OpRegistry& registry);     // DeformableConvolution-8
 void register_roi_pooling_ops(OpRegistry& registry);    // ROIPooling-2
 void register_detection_ops(OpRegistry& registry);      // NonMaxSuppression-9, ROIAlign-9
+void register_normalize_l2_ops(OpRegistry& registry);   // NormalizeL2-1
 
 }  // namespace remo

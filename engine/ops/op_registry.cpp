@@ -49,6 +49,7 @@ const OpRegistry& OpRegistry::instance() {
     register_deformable_ops(r);
     register_roi_pooling_ops(r);
     register_detection_ops(r);
+    register_normalize_l2_ops(r);
     std::sort(r.ops_.begin(), r.ops_.end(),
               [](const OpDef& a, const OpDef& b) { return a.name < b.name; });
     return r;

@@ -24,6 +24,7 @@
 #include "engine/rules/rule_set.h"
 #include "engine/rules/translate.h"
 #include "frontends/onnx/onnx_reader.h"
+#include "frontends/tensorflow/tf_inputs.h"
 #include "frontends/tensorflow/tf_reader.h"
 #include "frontends/paddle/paddle_reader.h"
 
@@ -47,9 +48,27 @@ std::string framework_of(const ConvertOptions& options) {
               "' (supported: .onnx, .pb, .pbtxt, .pdmodel, a Paddle __model__ or its folder; or give --framework)");
 }
 
-// Reads the model with the frontend of its framework. The TensorFlow reader takes the --input
-// shapes itself: they are given in the model's NHWC layout, before its inputs turn NCHW.
-std::unique_ptr<Graph> read_model(const ConvertOptions& options) {
+// --input with --input_shape: one shape per --input item, moved into the items (with the checks
+// apply_input_edits makes when the two come separately).
+ModelEditOptions with_shapes_in_inputs(ModelEditOptions edits) {
+  if (edits.inputs.empty() || edits.input_shapes.empty()) return edits;
+  if (edits.input_shapes.size() != edits.inputs.size())
+    throw Error("--input names " + std::to_string(edits.inputs.size()) + " inputs but --input_shape gives " +
+                std::to_string(edits.input_shapes.size()) + " shapes");
+  for (size_t i = 0; i < edits.inputs.size(); ++i) {
+    InputSpec& in = edits.inputs[i];
+    if (in.shape) throw Error("--input '" + in.text + "' has a shape and --input_shape gives another; use one of them");
+    in.shape = edits.input_shapes[i];
+  }
+  edits.input_shapes.clear();
+  return edits;
+}
+
+// Reads the model with the frontend of its framework. The TensorFlow reader takes the shapes of
+// the Placeholders itself: they are given in the model's NHWC layout, before its inputs turn NCHW.
+// `first`: the read the user sees; --tensorboard_logdir writes its event file then only (the
+// probe and --verify read the model again).
+std::unique_ptr<Graph> read_model(const ConvertOptions& options, bool first = false) {
   const std::string& path = options.input_model;
   std::error_code ec;
   if (!fs::exists(path, ec)) throw Error(path + ": no such file");
@@ -57,28 +76,25 @@ std::unique_ptr<Graph> read_model(const ConvertOptions& options) {
     TfReadOptions tf;
     tf.text = options.input_model_is_text || fs::path(path).extension() == ".pbtxt";
     tf.nhwc_to_nchw = !options.disable_nhwc_to_nchw;
-    const ModelEditOptions& edits = options.edits;
-    for (size_t i = 0; i < edits.inputs.size(); ++i) {
-      const InputSpec& in = edits.inputs[i];
-      if (in.shape || i < edits.input_shapes.size()) {
-        tf.input_names.push_back(in.name);
-        tf.input_shapes.push_back(in.shape ? *in.shape : edits.input_shapes[i]);
-      }
-    }
-    if (edits.inputs.empty()) tf.input_shapes = edits.input_shapes;
+    if (first) tf.tensorboard_logdir = options.tensorboard_logdir;
+    ModelEditOptions edits = with_shapes_in_inputs(options.edits);
+    tf.inputs = std::move(edits.inputs);
+    tf.input_shapes = std::move(edits.input_shapes);  // left only without --input: in model order
     return read_tf_model(path, tf);
   }
   if (framework_of(options) == "paddle") return read_paddle_model(path);
   return read_onnx_model(path);
 }
 
-// The model edits left for the pipeline once the reader has done its part (see read_model).
-ModelEditOptions edits_after_reading(const ConvertOptions& options) {
-  ModelEditOptions edits = options.edits;
-  if (framework_of(options) == "tf") {
-    for (InputSpec& in : edits.inputs) in.shape.reset();
-    edits.input_shapes.clear();
-  }
+// The model edits left for the pipeline once the reader has done its part (see read_model): for
+// TensorFlow, the shapes of the inputs that name Placeholders. A shape at a cut stays, for the
+// new input there.
+ModelEditOptions edits_after_reading(const ConvertOptions& options, const Graph& read) {
+  if (framework_of(options) != "tf") return options.edits;
+  ModelEditOptions edits = with_shapes_in_inputs(options.edits);
+  for (InputSpec& in : edits.inputs)
+    if (tf_import::names_a_placeholder(read, in)) in.shape.reset();
+  edits.input_shapes.clear();
   return edits;
 }
 
@@ -93,6 +109,22 @@ void translate_traced(Graph& g, RuleSet& rules, RuleTrace* trace) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   for (const auto& [op, count] : counts) trace->translated("translate " + op, count, 0);
   trace->translated("translate (time of all ops)", 0, seconds);
+}
+
+// Options that concern one framework, given for a model of another or answered with advice.
+std::vector<std::string> framework_option_warnings(const ConvertOptions& options) {
+  std::vector<std::string> warnings;
+  const bool tf = framework_of(options) == "tf";
+  if (!options.tensorboard_logdir.empty() && !tf)
+    warnings.push_back("--tensorboard_logdir applies to TensorFlow models only; nothing was written");
+  if (!options.tensorflow_custom_layer_libraries.empty())
+    warnings.push_back(
+        "--tensorflow_custom_layer_libraries " + options.tensorflow_custom_layer_libraries +
+        ": remo does not load TensorFlow op libraries and has no TensorFlow fallback. An op such a library "
+        "defines converts through a Lua translation in a folder given with --extensions: remo.translate "
+        "builds the op from opset ops, or remo.custom_op declares it (with an infer function for its output "
+        "shapes) for an OpenVINO runtime extension to run; see docs/tensorflow.md, 'Custom TensorFlow ops'");
+  return warnings;
 }
 
 void check_fully_translated(const Graph& g, const CustomOpRegistry& custom) {
@@ -123,15 +155,15 @@ ConvertSummary convert_model(const ConvertOptions& options) {
     config = load_mo_config(config_path);
   }
 
-  const ModelEditOptions edits = edits_after_reading(options);
   int stage_index = 0;
   auto stage = [&](const char* name) {
     if (options.on_stage) options.on_stage(name, stage_index, kConvertStages);
     ++stage_index;
   };
   stage("reading the model");
-  std::unique_ptr<Graph> graph = read_model(options);
-  std::vector<std::string> warnings;
+  std::unique_ptr<Graph> graph = read_model(options, /*first=*/true);
+  const ModelEditOptions edits = edits_after_reading(options, *graph);
+  std::vector<std::string> warnings = framework_option_warnings(options);
   apply_output_cut(*graph, edits.outputs);
   // A new input at a cut takes the type and shape its tensor has in the translated, uncut model.
   std::unique_ptr<Graph> probe_graph;

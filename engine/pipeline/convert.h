@@ -18,6 +18,9 @@ struct ConvertOptions {
   std::string framework;                // --framework: onnx, tf or paddle; default: from the extension
   bool input_model_is_text = false;     // --input_model_is_text: a TensorFlow text GraphDef
   bool disable_nhwc_to_nchw = false;    // --disable_nhwc_to_nchw: keep TensorFlow's NHWC inputs
+  std::string tensorboard_logdir;       // --tensorboard_logdir: the TensorFlow graph read, for TensorBoard
+  // --tensorflow_custom_layer_libraries: accepted, never loaded; the conversion warns what to do instead.
+  std::string tensorflow_custom_layer_libraries;
   std::vector<std::string> extensions;  // rule folders searched after the built-in one
   // --input, --input_shape, --batch, --output, layouts, mean/scale, --static_shape, fp16.
   ModelEditOptions edits;

@@ -4,9 +4,11 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 #include "engine/graph/error.h"
+#include "engine/limits/limits.h"
 #include "engine/ops/op_registry.h"
 #include "frontends/paddle/paddle_attributes.h"
 #include "frontends/paddle/paddle_params.h"
@@ -20,6 +22,7 @@ namespace {
 
 using paddle_proto::BlockDesc;
 using paddle_proto::OpDesc;
+using paddle_proto::ProgramDesc;
 using paddle_proto::VarDesc;
 using paddle_proto::VarType;
 
@@ -56,10 +59,29 @@ bool is_tensor_var(const VarDesc& v) {
   return v.type().type() == VarType::DENSE_TENSOR && v.type().has_dense_tensor();
 }
 
+// Every argument of slot `slot` (none when the op lacks it).
+std::vector<std::string> arguments(const google::protobuf::RepeatedPtrField<OpDesc::Var>& slots, const std::string& slot) {
+  std::vector<std::string> names;
+  for (const OpDesc::Var& v : slots)
+    if (v.parameter() == slot) names.insert(names.end(), v.arguments().begin(), v.arguments().end());
+  return names;
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+const std::string kCaptures = ":captures";
+
+// Builds the graph of one block. A sub-block (the body of conditional_block or while) gets its
+// own builder whose parent is the enclosing block's: a variable the body reads before writing it
+// becomes a body Parameter ("captured"), resolved in the enclosing block when the op is made.
 class ProgramBuilder {
  public:
-  ProgramBuilder(Graph& graph, const BlockDesc& block) : graph_(graph), block_(block) {
-    for (const VarDesc& v : block.vars())
+  ProgramBuilder(Graph& graph, const ProgramDesc& program, int block_index, ProgramBuilder* parent = nullptr,
+                 int depth = 0)
+      : graph_(graph), program_(program), block_(program.blocks(block_index)), parent_(parent), depth_(depth) {
+    for (const VarDesc& v : block_.vars())
       if (!vars_.emplace(v.name(), &v).second) throw Error("variable '" + v.name() + "' is declared twice");
   }
 
@@ -127,12 +149,154 @@ class ProgramBuilder {
     values_[name] = node.output();
   }
 
-  Value lookup(const std::string& name, const std::string& label) const {
+  // Whether `name` has a value here or in an enclosing block (which a body would capture).
+  bool can_resolve(const std::string& name) const {
+    return values_.count(name) || (parent_ && parent_->can_resolve(name));
+  }
+
+  const VarDesc* find_var(const std::string& name) const {
+    if (auto v = vars_.find(name); v != vars_.end()) return v->second;
+    return parent_ ? parent_->find_var(name) : nullptr;
+  }
+
+  // A body Parameter standing for the enclosing blocks' variable `name` (type and shape are
+  // bound when the body is translated).
+  Value add_body_parameter(Graph& graph, const std::string& name) {
+    Node& param = make_op(graph, "opset1.Parameter", {}, {{"element_type", ElementType::dynamic}, {"dynamic_rank", true}},
+                          graph.unique_name(name));
+    param.outputs[0].names = {name};
+    return param.output();
+  }
+
+  Value lookup(const std::string& name, const std::string& label) {
     auto it = values_.find(name);
     if (it != values_.end()) return it->second;
-    if (auto v = vars_.find(name); v != vars_.end() && v->second->persistable())
+    if (parent_ && parent_->can_resolve(name)) {
+      Value v = add_body_parameter(graph_, name);
+      values_[name] = v;
+      captures_.push_back(name);
+      return v;
+    }
+    if (const VarDesc* v = find_var(name); v && v->persistable())
       throw Error(label + ": reads persistable variable '" + name + "', which the parameter file does not hold");
     throw Error(label + ": reads variable '" + name + "', which no earlier op or feed writes");
+  }
+
+  // The ops of a sub-block; feed and fetch belong to the main block only.
+  void build_body(const std::string& owner) {
+    for (int i = 0; i < block_.ops_size(); ++i) {
+      const OpDesc& op = block_.ops(i);
+      const std::string label = op_label(op, i);
+      if (op.type() == "feed" || op.type() == "fetch")
+        throw Error(owner + ": its sub-block holds " + label + ", which only the main block may have");
+      add_op(op, label);
+    }
+  }
+
+  // Zeros of `name`'s declared type and shape (1 for a dimension unknown until run time), for
+  // a variable a skipped conditional_block leaves unset: select_input never picks it, and with
+  // the declared rank (and size-1 open dimensions) it broadcasts against the real value.
+  Value placeholder(Graph& graph, const std::string& name) const {
+    const VarDesc* var = find_var(name);
+    ElementType type = ElementType::f32;
+    std::vector<int64_t> dims;
+    if (var && is_tensor_var(*var)) {
+      const VarType::TensorDesc& desc = var->type().dense_tensor().tensor();
+      type = element_type_from_paddle(desc.data_type()).value_or(ElementType::f32);
+      for (int64_t d : desc.dims()) dims.push_back(d < 0 ? 1 : d);
+    }
+    Tensor zero = Tensor::from_bytes(type, {}, std::vector<uint8_t>(byte_size(type, 1)));
+    Value scalar = make_op(graph, "opset1.Constant", {}, {{"value", zero}}, graph.unique_name(name)).output();
+    if (dims.empty()) return scalar;
+    Tensor shape = Tensor::from_values(ElementType::i64, {static_cast<int64_t>(dims.size())}, dims);
+    Value target = make_op(graph, "opset1.Constant", {}, {{"value", shape}}, graph.unique_name(name + "/shape")).output();
+    return make_op(graph, "opset3.Broadcast", {scalar, target}, {}, graph.unique_name(name + "/unset")).output();
+  }
+
+  // A loop-carried variable: an own Parameter of the body (first, in the op's Out order).
+  void add_carried(const std::string& name) { values_[name] = add_body_parameter(graph_, name); }
+
+  void add_result(const std::string& name, const std::string& owner) {
+    if (!can_resolve(name))
+      throw Error(owner + ": output variable '" + name + "' is neither written by the sub-block nor defined before it");
+    Value value = lookup(name, owner);
+    make_op(graph_, "opset1.Result", {value}, {}, graph_.unique_name(name + "/sink_port_0"));
+  }
+
+  // conditional_block and while: the sub-block becomes the Graph attribute "sub_block" with one
+  // Result per Out variable (while: then the Condition variable's value at the end of an
+  // iteration), their names in "sub_block:results"; its captured names are "sub_block:captures". while's Out variables that exist
+  // before the op are loop-carried: the body's first Parameters, listed in "sub_block:carried",
+  // their current values appended to the node's inputs (slot "sub_block:carried").
+  // conditional_block also gets "sub_block_else": what the Out variables hold when the block
+  // does not run (their earlier values, captured, or a zero scalar of the declared type for a
+  // variable with none, which Paddle leaves unset and select_input never picks). The captured
+  // values follow all other inputs, list after list in attribute key order.
+  void add_body(const OpDesc& op, const std::string& label, Attributes& attrs, std::vector<Value>& inputs,
+                std::vector<std::string>& in_slots) {
+    auto it = attrs.find("sub_block");
+    const int64_t* index = it == attrs.end() ? nullptr : std::get_if<int64_t>(&it->second);
+    if (!index) throw Error(label + ": has no block attribute 'sub_block'");
+    if (*index <= 0 || *index >= program_.blocks_size())
+      throw Error(label + ": sub_block " + std::to_string(*index) + " is not a sub-block of the program (it has " +
+                  std::to_string(program_.blocks_size()) + " blocks)");
+    // Each block is the body of one op of its parent block, so the nesting is the tree of
+    // parent_idx and every block is built once.
+    const BlockDesc& sub = program_.blocks(static_cast<int>(*index));
+    if (sub.parent_idx() != block_.idx())
+      throw Error(label + ": its sub_block " + std::to_string(*index) + " has parent block " +
+                  std::to_string(sub.parent_idx()) + ", not the op's block " + std::to_string(block_.idx()));
+    if (!root().used_blocks_.insert(*index).second)
+      throw Error(label + ": block " + std::to_string(*index) + " is already the sub_block of another op");
+    if (static_cast<uint64_t>(depth_) + 1 >= limit_value(kMaxGraphDepth))
+      throw Error(limit_message(kMaxGraphDepth, label + ": sub-blocks are nested more than " +
+                                                    std::to_string(limit_value(kMaxGraphDepth)) + " levels deep"));
+    const bool loop = op.type() == "while";
+    const std::vector<std::string> outs = arguments(op.outputs(), "Out");
+    auto body = std::make_shared<Graph>();
+    ProgramBuilder child(*body, program_, static_cast<int>(*index), this, depth_ + 1);
+    std::vector<std::string> carried;
+    if (loop)
+      for (const std::string& name : outs)
+        if (can_resolve(name) && std::find(carried.begin(), carried.end(), name) == carried.end()) {
+          child.add_carried(name);
+          carried.push_back(name);
+        }
+    child.build_body(label);
+    for (const std::string& name : outs) child.add_result(name, label);
+    std::vector<std::string> results = outs;
+    if (loop) {
+      results.push_back(only_argument(op.inputs(), "Condition", label));
+      child.add_result(results.back(), label);
+    }
+    attrs["sub_block"] = GraphPtr(body);
+    attrs["sub_block:results"] = results;
+    attrs["sub_block" + kCaptures] = child.captures_;
+    if (loop) {
+      for (const std::string& name : carried) {
+        inputs.push_back(lookup(name, label));
+        in_slots.push_back("sub_block:carried");
+      }
+      attrs["sub_block:carried"] = carried;
+    } else {
+      auto other = std::make_shared<Graph>();
+      std::vector<std::string> passed;
+      for (const std::string& name : outs) {
+        Value value;
+        if (can_resolve(name)) {
+          value = add_body_parameter(*other, name);
+          passed.push_back(name);
+        } else {
+          value = child.placeholder(*other, name);  // the sub-block's declaration, else an enclosing one
+        }
+        make_op(*other, "opset1.Result", {value}, {}, other->unique_name(name + "/sink_port_0"));
+      }
+      attrs["sub_block_else"] = GraphPtr(other);
+      attrs["sub_block_else" + kCaptures] = passed;
+    }
+    for (const auto& [key, value] : attrs)
+      if (ends_with(key, kCaptures))
+        for (const std::string& name : std::get<std::vector<std::string>>(value)) inputs.push_back(lookup(name, label));
   }
 
   void add_op(const OpDesc& op, const std::string& label) {
@@ -150,6 +314,7 @@ class ProgramBuilder {
         inputs.push_back(lookup(arg, label));
         in_slots.push_back(slot.parameter());
       }
+    if (op.type() == "conditional_block" || op.type() == "while") add_body(op, label, attrs, inputs, in_slots);
     for (const OpDesc::Var& slot : op.outputs())
       for (const std::string& arg : slot.arguments()) {
         out_names.push_back(arg);
@@ -167,9 +332,16 @@ class ProgramBuilder {
   }
 
   Graph& graph_;
+  const ProgramDesc& program_;
   const BlockDesc& block_;
+  ProgramBuilder* parent_;  // the enclosing block's builder, for a sub-block
+  int depth_;
   std::unordered_map<std::string, const VarDesc*> vars_;
   std::unordered_map<std::string, Value> values_;  // each variable's latest write
+  std::vector<std::string> captures_;              // enclosing variables this body reads, in Parameter order
+  std::set<int64_t> used_blocks_;                  // (in the main block's builder) blocks already built
+
+  ProgramBuilder& root() { return parent_ ? parent_->root() : *this; }
 };
 
 }  // namespace
@@ -190,7 +362,7 @@ std::unique_ptr<Graph> read_paddle_model(const std::string& given_path) {
   std::vector<std::string> names;
   std::unique_ptr<ProgramBuilder> builder;
   try {
-    builder = std::make_unique<ProgramBuilder>(*graph, program.blocks(0));
+    builder = std::make_unique<ProgramBuilder>(*graph, program, 0);
     names = builder->persistable_names();
   } catch (const Error& e) {
     throw Error(path + ": " + e.what());

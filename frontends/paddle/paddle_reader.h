@@ -14,7 +14,17 @@
 //   slots flattened in the order the OpDesc lists them, its outputs likewise; the attributes
 //   "paddle:inputs" and "paddle:outputs" name the slot of each input and output ("X", "Filter",
 //   "Out"...), and every OpDesc attribute is converted (paddle_attributes.h);
-// - a program may write a variable again (batch_norm's MeanOut): a reader sees the latest write.
+// - a program may write a variable again (batch_norm's MeanOut): a reader sees the latest write;
+// - conditional_block and while get their `sub_block` as a body Graph (attribute "sub_block",
+//   replacing the block index) built the same way: its Results are the op's Out variables
+//   (while: then its Condition variable), named in "sub_block:results"; a variable the body
+//   reads before writing it is captured from the enclosing block (a body Parameter, listed in
+//   "sub_block:captures", its outer value appended to the node's inputs after everything else).
+//   while's Out variables that exist before the op are loop-carried: the body's first
+//   Parameters, listed in "sub_block:carried", their outer values inputs of slot
+//   "sub_block:carried". conditional_block also gets "sub_block_else" (+ ":captures"): the
+//   values its Out variables keep when the block does not run (their earlier value, or zeros of
+//   the declared type and shape, 1 for an open dimension, for a variable that had none).
 // graph.meta gets "framework" = "paddle" and "program_version".
 #include <memory>
 #include <string>

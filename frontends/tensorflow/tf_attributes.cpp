@@ -11,6 +11,9 @@ namespace remo::tf_import {
 namespace {
 
 ElementType element_type(int dtype) {
+  // A variant (TensorList) or resource (TensorArray, variable) handle stands for whatever tensor
+  // the rules make of it; its element type is decided by the translation.
+  if (dtype == tensorflow::DT_VARIANT || dtype == tensorflow::DT_RESOURCE) return ElementType::dynamic;
   std::optional<ElementType> t = element_type_from_tf(dtype);
   if (!t) throw Error(tf_type_name(dtype) + " is not supported");
   return *t;

@@ -8,6 +8,8 @@
 #include "engine/graph/error.h"
 #include "engine/ops/op_registry.h"
 #include "frontends/tensorflow/tf_attributes.h"
+#include "frontends/tensorflow/tf_control_flow_v1.h"
+#include "frontends/tensorflow/tf_control_flow_v2.h"
 #include "frontends/tensorflow/tf_types.h"
 
 namespace remo::tf_import {
@@ -59,7 +61,7 @@ Attributes placeholder_attrs(const Attributes& attrs) {
 
 class GraphBuilder {
  public:
-  explicit GraphBuilder(Graph& graph) : graph_(graph) {}
+  GraphBuilder(Graph& graph, const std::vector<WhileFrameBody>& frames) : graph_(graph), frames_(frames) {}
 
   void build(tensorflow::GraphDef& def) {
     std::vector<std::vector<InputRef>> inputs = parse_inputs(def);
@@ -67,6 +69,22 @@ class GraphBuilder {
     for (int i = 0; i < def.node_size(); ++i) add_node(*def.mutable_node(i), i);
     for (int i = 0; i < def.node_size(); ++i) wire(def.node(i), inputs[static_cast<size_t>(i)]);
     for (int i = 0; i < def.node_size(); ++i) add_result(def.node(i));
+  }
+
+  // A loop body: Parameters from its Placeholders (in file order), Results only for `results`.
+  void build_body(tensorflow::GraphDef& def, const std::vector<std::string>& results) {
+    std::vector<std::vector<InputRef>> inputs = parse_inputs(def);
+    count_outputs(def, inputs);
+    for (int i = 0; i < def.node_size(); ++i) add_node(*def.mutable_node(i), i);
+    for (int i = 0; i < def.node_size(); ++i) wire(def.node(i), inputs[static_cast<size_t>(i)]);
+    for (const std::string& text : results) {
+      InputRef ref = parse_input(text);
+      auto it = index_.find(ref.node);
+      if (it == index_.end() || ref.port >= graph_.at(ids_[it->second]).outputs.size())
+        throw Error("loop body result '" + text + "' names no output of the body");
+      make_op(graph_, "opset1.Result", {Value{ids_[it->second], ref.port}}, {},
+              graph_.unique_name(ref.node + "/sink_port_" + std::to_string(ref.port)));
+    }
   }
 
  private:
@@ -102,11 +120,35 @@ class GraphBuilder {
         if (it == index_.end())
           throw Error(label(def.node(i)) + ": input '" + (ref.control ? "^" : "") + ref.node +
                       "' names no node of the graph");
+        // A node that only orders others (a control input) is not a graph output either.
+        consumed_[it->second] = true;
         if (ref.control) continue;
         outputs_[it->second] = std::max<size_t>(outputs_[it->second], ref.port + 1);
-        consumed_[it->second] = true;
       }
     }
+    for (int i = 0; i < def.node_size(); ++i)
+      if (const WhileFrameBody* frame = while_frame(def.node(i)))
+        outputs_[static_cast<size_t>(i)] = std::max(outputs_[static_cast<size_t>(i)], frame->variables);
+  }
+
+  // The collapsed v1 while frame a node stands for (tf_control_flow_v1.h), or nullptr.
+  const WhileFrameBody* while_frame(const tensorflow::NodeDef& def) const {
+    if (def.op() != kWhileFrameOp) return nullptr;
+    auto it = def.attr().find(kWhileFrameAttr);
+    if (it == def.attr().end() || it->second.i() < 0 || static_cast<size_t>(it->second.i()) >= frames_.size())
+      throw Error(label(def) + ": names no collapsed while frame");
+    return &frames_[static_cast<size_t>(it->second.i())];
+  }
+
+  // Its body as a graph attribute, with the invariants as the captured values (docs/lua-api.md).
+  void add_frame_body(const WhileFrameBody& frame, Attributes& attrs) {
+    attrs.erase(kWhileFrameAttr);
+    tensorflow::GraphDef copy = frame.body;  // a frame cloned into a loop condition is built twice
+    auto body = std::make_shared<Graph>();
+    body->meta = graph_.meta;
+    GraphBuilder(*body, frames_).build_body(copy, frame.results);
+    attrs["body"] = GraphPtr(body);
+    attrs["body:captures"] = frame.invariants;
   }
 
   void add_node(tensorflow::NodeDef& def, int index) {
@@ -119,6 +161,7 @@ class GraphBuilder {
         ids_.push_back(param.id());
         return;
       }
+      if (const WhileFrameBody* frame = while_frame(def)) add_frame_body(*frame, attrs);
     } catch (const Error& e) {
       throw Error(label(def) + ": " + e.what());
     }
@@ -159,6 +202,7 @@ class GraphBuilder {
   }
 
   Graph& graph_;
+  const std::vector<WhileFrameBody>& frames_;
   std::unordered_map<std::string, size_t> index_;  // node name -> position in the file
   std::vector<size_t> outputs_;
   std::vector<bool> consumed_;
@@ -167,6 +211,11 @@ class GraphBuilder {
 
 }  // namespace
 
-void build_graph(Graph& graph, tensorflow::GraphDef& def) { GraphBuilder(graph).build(def); }
+void build_graph(Graph& graph, tensorflow::GraphDef& def, const FunctionLookup* functions) {
+  std::vector<WhileFrameBody> frames;
+  if (functions && has_v2_control_flow(def)) lower_v2_control_flow(def, *functions, frames);
+  lower_v1_control_flow(def, frames);
+  GraphBuilder(graph, frames).build(def);
+}
 
 }  // namespace remo::tf_import

@@ -9,7 +9,10 @@
 #include "engine/graph/error.h"
 #include "engine/pipeline/model_boundary.h"
 #include "frontends/tensorflow/proto/graph.pb.h"
+#include "frontends/tensorflow/tf_event_file.h"
+#include "frontends/tensorflow/tf_function_library.h"
 #include "frontends/tensorflow/tf_graph_builder.h"
+#include "frontends/tensorflow/tf_inputs.h"
 #include "frontends/tensorflow/tf_layout.h"
 
 namespace remo {
@@ -52,16 +55,29 @@ std::unique_ptr<Graph> read_tf_model(const std::string& path, const TfReadOption
   if (options.text) parse_text(*file, def, path);
   else parse_binary(*file, def, path);
   file.reset();  // every byte needed was copied into `def`
+  // The graph as read, before the builder takes its attributes apart.
+  if (!options.tensorboard_logdir.empty())
+    tf_import::write_graph_event_file(options.tensorboard_logdir, def.SerializeAsString());
   auto graph = std::make_unique<Graph>();
   try {
     graph->meta["framework"] = std::string("tf");
     graph->meta["tf:producer"] = static_cast<int64_t>(def.versions().producer());
-    tf_import::build_graph(*graph, def);
+    tf_import::inline_function_calls(def);
+    // If/While branches and bodies are library functions, read as graphs when lowered.
+    const tensorflow::FunctionDefLibrary& library = def.library();
+    tf_import::FunctionLookup functions = [&library](const std::string& name) {
+      tf_import::FunctionBody body = tf_import::function_body(library, name);
+      return tf_import::FunctionGraph{std::move(body.graph), std::move(body.inputs), std::move(body.outputs)};
+    };
+    tf_import::build_graph(*graph, def, &functions);
+    tf_import::feed_named_defaults(*graph, options.inputs);
     // Shapes are set on the NHWC inputs, before they turn NCHW: the user gives them in the
     // model's own layout.
     ModelEditOptions shapes;
-    for (size_t i = 0; i < options.input_names.size(); ++i)
-      shapes.inputs.push_back(InputSpec{.name = options.input_names[i], .text = options.input_names[i]});
+    for (const InputSpec& in : options.inputs)
+      if (in.shape && tf_import::names_a_placeholder(*graph, in))
+        shapes.inputs.push_back(InputSpec{.name = in.name, .output_port = in.output_port, .shape = in.shape,
+                                          .text = in.text});
     shapes.input_shapes = options.input_shapes;
     apply_input_edits(*graph, shapes, [](const std::string&) { return std::optional<OutputInfo>{}; });
     graph->meta["tf:nchw_inputs"] = options.nhwc_to_nchw && tf_import::make_inputs_nchw(*graph) > 0;

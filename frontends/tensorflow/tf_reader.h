@@ -11,16 +11,21 @@
 
 #include "engine/graph/graph.h"
 #include "engine/graph/shape.h"
+#include "engine/pipeline/model_options.h"
 
 namespace remo {
 
 struct TfReadOptions {
   bool text = false;          // protobuf text format (--input_model_is_text, or a .pbtxt file)
   bool nhwc_to_nchw = true;   // rank-4 inputs become NCHW (tf_layout.h); off: --disable_nhwc_to_nchw
-  // --input / --input_shape, applied to the Placeholders as the model declares them (NHWC),
-  // before the layout changes.
-  std::vector<std::string> input_names;
+  // --input items (with the --input_shape shapes moved into them), and --input_shape alone (in
+  // model input order). The reader applies the shapes of the items that name Placeholders, as
+  // the model declares them (NHWC), before the layout changes, and feeds the
+  // PlaceholderWithDefaults they name (tf_inputs.h); cuts are left to the pipeline.
+  std::vector<InputSpec> inputs;
   std::vector<PartialShape> input_shapes;
+  // --tensorboard_logdir: write the GraphDef read as a TensorBoard event file there (tf_event_file.h).
+  std::string tensorboard_logdir;
 };
 
 // Throws remo::Error whose message starts with the file path and says what is wrong

@@ -139,6 +139,43 @@ function util.per_channel(vector, rank)
   return remo.op("opset1.Reshape", {vector, remo.const(shape, "i64")}, {special_zero = false})
 end
 
+-- The operands of a binary op with Paddle's `axis`: with -1 (or equal ranks) they broadcast like
+-- numpy; otherwise the lower-rank operand's dimensions line up with the other's starting at
+-- `axis` (the legacy rule), so it gets size-1 dimensions before and after.
+function util.align(x, y, axis)
+  local rx, ry = util.rank(x, "elementwise op"), util.rank(y, "elementwise op")
+  if axis == -1 or rx == ry then return x, y end
+  local swap = rx < ry
+  local big, small = x, y
+  if swap then big, small = y, x end
+  local rb, rs = math.max(rx, ry), math.min(rx, ry)
+  if axis < 0 then axis = axis + rb - rs + 1 end
+  if axis < 0 or axis + rs > rb then error("axis " .. axis .. " does not fit ranks " .. rx .. " and " .. ry) end
+  local axes = {}
+  for i = 0, axis - 1 do axes[#axes + 1] = i end
+  for i = axis + rs, rb - 1 do axes[#axes + 1] = i end
+  if #axes > 0 then small = remo.op("opset1.Unsqueeze", {small, remo.const(axes, "i64")}) end
+  if swap then return small, big end
+  return big, small
+end
+
+-- Rows of data [N, M, ...] picked per image: out[n, ...] = data[n, index[n, ...]] (index [N, ...]
+-- of i64). Written as one Gather over the flattened first two axes: OpenVINO 2026.4's CPU plugin
+-- crashes on some Gathers with batch_dims = 1.
+function util.batch_gather(data, index)
+  local i64 = function(v) return remo.const(v, "i64") end
+  local shape = remo.op("opset3.ShapeOf", {data}, {output_type = "i64"})
+  local n = remo.op("opset8.Gather", {shape, i64({0}), i64(0)})
+  local m = remo.op("opset8.Gather", {shape, i64({1}), i64(0)})
+  local rest = remo.op("opset8.Slice", {shape, i64({2}), i64({math.maxinteger}), i64({1})})
+  local flat = remo.op("opset1.Reshape", {data, remo.op("opset1.Concat", {i64({-1}), rest}, {axis = 0})}, {special_zero = false})
+  local offset_shape = {-1}
+  for _ = 2, util.rank(index, "batch_gather's index") do offset_shape[#offset_shape + 1] = 1 end
+  local images = remo.op("opset4.Range", {i64(0), remo.op("opset1.Squeeze", {n}), i64(1)}, {output_type = "i64"})
+  local offsets = remo.op("opset1.Reshape", {remo.op("opset1.Multiply", {images, m}), i64(offset_shape)}, {special_zero = false})
+  return remo.op("opset8.Gather", {flat, remo.op("opset1.Add", {index, offsets}), i64(0)})
+end
+
 -- A scalar constant of `value`'s element type.
 function util.scalar(number, like)
   return remo.const(number, like:type())

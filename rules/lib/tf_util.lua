@@ -9,9 +9,36 @@ function util.channels_last(node)
   error("data_format '" .. format .. "' is not supported")
 end
 
+-- The model inputs of unknown rank that `value` is computed from (names, sorted): the
+-- Placeholders whose shapes the user has to give.
+local function unranked_inputs(value)
+  local found, seen, stack = {}, {}, {value:node()}
+  while #stack > 0 do
+    local node = table.remove(stack)
+    if not seen[node.name] then
+      seen[node.name] = true
+      if node.op == "opset1.Parameter" then
+        if node:output(1):rank() == nil then found[#found + 1] = node.name end
+      else
+        for i = 1, node:input_count() do
+          local input = node:input(i)
+          if input ~= nil and input:rank() == nil then stack[#stack + 1] = input:node() end
+        end
+      end
+    end
+  end
+  table.sort(found)
+  return found
+end
+
 function util.rank(value, what)
   local r = value:rank()
   if r == nil then
+    local inputs = unranked_inputs(value)
+    if #inputs > 0 then
+      error(what .. " needs an input of known rank, and Placeholder '" .. table.concat(inputs, "', '") ..
+            "' has no shape: give it with --input_shape or --input " .. inputs[1] .. "[...]")
+    end
     error(what .. " needs an input of known rank: give the model input's shape with --input_shape")
   end
   return r

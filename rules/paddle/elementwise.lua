@@ -3,22 +3,7 @@
 -- (Paddle's legacy rule), so it gets size-1 dimensions before and after.
 local util = require("paddle_util")
 
-local function align(x, y, axis)
-  local rx, ry = util.rank(x, "elementwise op"), util.rank(y, "elementwise op")
-  if axis == -1 or rx == ry then return x, y end
-  local swap = rx < ry
-  local big, small = x, y
-  if swap then big, small = y, x end
-  local rb, rs = math.max(rx, ry), math.min(rx, ry)
-  if axis < 0 then axis = axis + rb - rs + 1 end
-  if axis < 0 or axis + rs > rb then error("axis " .. axis .. " does not fit ranks " .. rx .. " and " .. ry) end
-  local axes = {}
-  for i = 0, axis - 1 do axes[#axes + 1] = i end
-  for i = axis + rs, rb - 1 do axes[#axes + 1] = i end
-  if #axes > 0 then small = remo.op("opset1.Unsqueeze", {small, remo.const(axes, "i64")}) end
-  if swap then return small, big end
-  return big, small
-end
+local align = util.align
 
 local function binary(op, extra)
   return function(node)

@@ -1,4 +1,5 @@
--- Paddle reduce_mean / reduce_sum / reduce_max / reduce_min / reduce_prod: over `dim` (all axes
+-- Paddle reduce_mean / reduce_sum / reduce_max / reduce_min / reduce_prod (and arg_max / arg_min
+-- at the end): over `dim` (all axes
 -- when reduce_all is set or dim is empty), keep_dim; reduce_sum's out_dtype (-1: the input's).
 local util = require("paddle_util")
 
@@ -30,3 +31,30 @@ remo.translate("paddle.reduce_sum", reduce("opset1.ReduceSum"))
 remo.translate("paddle.reduce_max", reduce("opset1.ReduceMax"))
 remo.translate("paddle.reduce_min", reduce("opset1.ReduceMin"))
 remo.translate("paddle.reduce_prod", reduce("opset1.ReduceProd"))
+
+-- arg_max / arg_min along `axis` (of the flattened input with `flatten`), the first index among
+-- equal values (a stable TopK of 1); keepdims keeps the axis as 1; dtype 2 gives int32, else int64.
+local function arg(mode)
+  return function(node)
+    local x = util.required(node, "X")
+    local axis = node:attr("axis", 0)
+    if node:attr("flatten", false) then
+      x = remo.op("opset1.Reshape", {x, remo.const({-1}, "i64")}, {special_zero = false})
+      axis = 0
+    end
+    local rank = util.rank(x, node.type)
+    if rank == 0 then x = remo.op("opset1.Reshape", {x, remo.const({1}, "i64")}, {special_zero = false}); rank = 1 end
+    axis = util.axis(axis, rank)
+    local dtype = node:attr("dtype", 3)
+    local index_type = dtype == 2 and "i32" or "i64"
+    local _, index = remo.op("opset11.TopK", {x, remo.const(1, "i64")},
+                             {axis = axis, mode = mode, sort = "value", index_element_type = index_type, stable = true})
+    if not node:attr("keepdims", false) then
+      index = remo.op("opset1.Squeeze", {index, remo.const({axis}, "i64")})
+    end
+    return util.outputs(node, {Out = index})
+  end
+end
+
+remo.translate("paddle.arg_max", arg("max"))
+remo.translate("paddle.arg_min", arg("min"))

@@ -3,8 +3,8 @@
 
   quality.py [--remo build/remo] [--write docs/quality.md] [--models DIR ...] [--iterations 200]
 
-For each corpus model (the cached CNNs of tests/conformance/make_cnn_models.py, plus every
-.onnx in each --models folder) it converts with remo, ovc and legacy mo (openvino-dev in its own
+For each corpus model (the cached CNNs of tests/conformance/make_cnn_models.py, the README's
+example, the encoder and detector of make_real_models.py, plus every .onnx in each --models folder) it converts with remo, ovc and legacy mo (openvino-dev in its own
 venv, made by scripts/python-env.sh --legacy-mo), all with their default options, and reports:
   - the IR's node count (every <layer>, sub-graph bodies included) for each converter;
   - OpenVINO CPU latency of remo's IR over ovc's IR, measured in one process, interleaved
@@ -34,11 +34,17 @@ sys.path.insert(0, str(Path(__file__).parent))
 from bench import run_once  # noqa: E402
 
 
-def cnn_models() -> list[Path]:
-    out = subprocess.run(["/usr/bin/python3", str(REPO / "tests/conformance/make_cnn_models.py")],
+def generated(maker: str) -> list[Path]:
+    """The models of a conformance maker (cached; the maker prints its folder last)."""
+    out = subprocess.run(["/usr/bin/python3", str(REPO / "tests/conformance" / maker)],
                          stdout=subprocess.PIPE, text=True, check=True)
-    folder = Path(out.stdout.split()[-1])
-    return sorted(folder.glob("*.onnx")) + [REPO / "tests/data/example/tiny_cnn.onnx"]
+    return sorted(Path(out.stdout.split()[-1]).glob("*.onnx"))
+
+
+def corpus_models() -> list[Path]:
+    """The CNNs, the README's example, then the BERT-like encoder and the detector."""
+    return (generated("make_cnn_models.py") + [REPO / "tests/data/example/tiny_cnn.onnx"]
+            + generated("make_real_models.py"))
 
 
 def legacy_mo() -> str | None:
@@ -110,7 +116,7 @@ def main() -> int:
     remo = str(Path(args.remo).resolve())
     ovc = shutil.which("ovc", path=str(Path(sys.executable).parent)) or "ovc"
     mo = legacy_mo()
-    models = cnn_models() + [m for folder in args.models for m in sorted(folder.glob("*.onnx"))]
+    models = corpus_models() + [m for folder in args.models for m in sorted(folder.glob("*.onnx"))]
     rows = []
     with tempfile.TemporaryDirectory(prefix="quality-") as tmp:
         for model in models:

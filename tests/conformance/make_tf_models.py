@@ -15,7 +15,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from model_cache import ensure_models  # noqa: E402
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-KERAS_MODELS = {"mobilenet_v2": ("MobileNetV2", 224), "resnet50": ("ResNet50", 224)}
+# keras.applications with weights=None: name -> (class, input size).
+KERAS_MODELS = {"mobilenet_v2": ("MobileNetV2", 224), "resnet50": ("ResNet50", 224),
+                "inception_v3": ("InceptionV3", 299), "densenet121": ("DenseNet121", 224),
+                "efficientnet_b0": ("EfficientNetB0", 224), "nasnet_mobile": ("NASNetMobile", 224)}
 
 
 def versions():

@@ -4,7 +4,12 @@ OpenVINO CPU inference, compared with Paddle's own inference output on the same 
 stored by make_paddle_models.py). NAME_separate/ folders (the older layout: __model__ plus one
 file per weight) are converted too, against NAME's reference. Runs in the venv.
 
-  run_paddle_conformance.py [REMO_BINARY] [--ovc] [--only PATTERN] [--table FILE]
+  run_paddle_conformance.py [REMO_BINARY] [--ovc] [--only PATTERN] [--table FILE] [--maker SCRIPT]
+
+--maker names another generator with the same folder layout (make_paddle_op_models.py: small
+programs of detection, control flow and recurrent ops); NAME.input_K.npy are further inputs in
+feed order, and outputs listed in NAME.unordered are compared as sets of rows (where Paddle does
+not specify their order).
 
 A model passes when the IR's output has Paddle's shape and max|ov - paddle| <= 1e-4 *
 max(1, max|paddle|). With --ovc, ovc converts the same files and its status, node count and
@@ -17,29 +22,21 @@ import fnmatch
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 import openvino as ov
 
+import conformance_common as common
+
 HERE = Path(__file__).resolve().parent
 TOLERANCE = 1e-4
-TIMEOUT_S = 600
 
 
-def model_dir() -> Path:
-    out = subprocess.run([sys.executable, str(HERE / "make_paddle_models.py")], stdout=subprocess.PIPE,
+def model_dir(maker: str = "make_paddle_models.py") -> Path:
+    out = subprocess.run([sys.executable, str(HERE / maker)], stdout=subprocess.PIPE,
                          text=True, check=True)
     return Path(out.stdout.strip().splitlines()[-1])
-
-
-def run_ir(core, xml: Path, x):
-    """Every output of the IR, in order."""
-    # f32 throughout: CPUs with bf16 units would otherwise run in bf16.
-    compiled = core.compile_model(core.read_model(str(xml)), "CPU", {"INFERENCE_PRECISION_HINT": "f32"})
-    results = compiled([x])
-    return [results[out] for out in compiled.outputs]
 
 
 def reference(folder: Path, name: str):
@@ -50,35 +47,45 @@ def reference(folder: Path, name: str):
     return [w.astype(np.float64) for w in wants]
 
 
-def node_count(core, xml: Path) -> int:
-    return len(core.read_model(str(xml)).get_ordered_ops())
-
-
 def convert_remo(remo: str, pdmodel: Path, out: Path):
-    start = time.perf_counter()
-    # f32 weights: the check measures the translation, not f16 rounding.
-    proc = subprocess.run([remo, "--input_model", str(pdmodel), "--output_dir", str(out), "--compress_to_fp16=False"],
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=TIMEOUT_S)
-    seconds = time.perf_counter() - start
-    if proc.returncode != 0:
-        raise RuntimeError(proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else "remo failed")
-    return out / f"{pdmodel.name if pdmodel.is_dir() else pdmodel.stem}.xml", seconds
+    xml = out / f"{pdmodel.name if pdmodel.is_dir() else pdmodel.stem}.xml"
+    return common.convert_remo(remo, ["--input_model", pdmodel], xml)
 
 
 def convert_ovc(pdmodel: Path, out: Path):
-    start = time.perf_counter()
-    # ovc takes a folder for a TensorFlow SavedModel; the older Paddle layout goes by its __model__
-    model = ov.convert_model(str(pdmodel / "__model__" if pdmodel.is_dir() else pdmodel))
-    seconds = time.perf_counter() - start
+    # the older Paddle layout goes by its __model__ file
     xml = out / f"{pdmodel.name if pdmodel.is_dir() else pdmodel.stem}.ovc.xml"
-    ov.save_model(model, str(xml), compress_to_fp16=False)  # as converted, f32
-    return xml, seconds
+    return common.convert_ovc(str(pdmodel / "__model__" if pdmodel.is_dir() else pdmodel), xml)
 
 
-def compare(gots, wants) -> str:
+def inputs(folder: Path, name: str):
+    """NAME.input.npy, then NAME.input_K.npy: one array, or a list when there are several."""
+    xs = [np.load(folder / f"{name}.input.npy")]
+    while (folder / f"{name}.input_{len(xs)}.npy").exists():
+        xs.append(np.load(folder / f"{name}.input_{len(xs)}.npy"))
+    return xs[0] if len(xs) == 1 else xs
+
+
+def unordered_outputs(folder: Path, name: str) -> set:
+    f = folder / f"{name}.unordered"
+    return {int(line) for line in f.read_text().split()} if f.exists() else set()
+
+
+def sorted_rows(a):
+    """The rows of a (2-D or more) in lexicographic order, for outputs whose row order is unspecified."""
+    a = np.asarray(a, dtype=np.float64)
+    if a.ndim < 2 or a.shape[0] == 0:
+        return a
+    flat = a.reshape(a.shape[0], -1)
+    return flat[np.lexsort(flat.T[::-1])].reshape(a.shape)
+
+
+def compare(gots, wants, unordered=frozenset()) -> str:
     if len(gots) != len(wants):
         return f"{len(gots)} outputs, Paddle gives {len(wants)}"
     for k, (got, want) in enumerate(zip(gots, wants)):
+        if k in unordered:
+            got, want = sorted_rows(got), sorted_rows(want)
         problem = compare_one(got, want)
         if problem:
             return f"output {k}: {problem}"
@@ -95,12 +102,12 @@ def compare_one(got, want) -> str:
     return ""
 
 
-def convert_and_check(label, convert, core, x, want):
+def convert_and_check(label, convert, core, x, want, unordered=frozenset()):
     """One converter on one model: (status, nodes, seconds) with status "ok" or "FAIL reason"."""
     try:
         xml, seconds = convert()
-        problem = compare(run_ir(core, xml, x), want)
-        return ("FAIL " + problem if problem else "ok"), node_count(core, xml), seconds
+        problem = compare(common.run_ir(core, xml, x if isinstance(x, list) else [x]), want, unordered)
+        return ("FAIL " + problem if problem else "ok"), common.node_count(core, xml), seconds
     except Exception as e:  # noqa: BLE001 - every failure is a line of the table
         lines = [line for line in str(e).splitlines() if line.strip()]
         return f"FAIL {lines[0] if lines else type(e).__name__}", None, None
@@ -123,10 +130,9 @@ def write_table(path: Path, rows, with_ovc: bool):
              + (" --ovc" if with_ovc else "") + f" --table {path}` (see docs/paddle.md): each model",
              "from tests/conformance/make_paddle_models.py in Paddle's legacy format, converted, run in",
              f"OpenVINO CPU (f32) and compared with Paddle's inference output within {TOLERANCE} relative.",
-             "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
-    for name, remo_result, ovc_result in rows:
-        row = [name] + cells(remo_result) + (cells(ovc_result) if with_ovc else [])
-        lines.append("| " + " | ".join(row) + " |")
+             ""]
+    lines += common.markdown_table(head, [[name] + cells(remo_result) + (cells(ovc_result) if with_ovc else [])
+                                          for name, remo_result, ovc_result in rows])
     path.write_text("\n".join(lines) + "\n")
 
 
@@ -136,9 +142,10 @@ def main() -> int:
     ap.add_argument("--ovc", action="store_true", help="also convert with ovc, side by side")
     ap.add_argument("--only", default="*", help="model name pattern")
     ap.add_argument("--table", type=Path, help="also write the results as a markdown table here")
+    ap.add_argument("--maker", default="make_paddle_models.py", help="the generator script in tests/conformance")
     args = ap.parse_args()
     core = ov.Core()
-    folder = model_dir()
+    folder = model_dir(args.maker)
     passed = failed = 0
     rows = []
     # NAME.pdmodel (+ .pdiparams), and NAME_separate/ (the older one-file-per-weight layout)
@@ -148,15 +155,17 @@ def main() -> int:
         if not fnmatch.fnmatch(name, args.only):
             continue
         base = name.removesuffix("_separate")
-        x = np.load(folder / f"{base}.input.npy")
+        x = inputs(folder, base)
         want = reference(folder, base)
+        unordered = unordered_outputs(folder, base)
         ovc_result = None
         with tempfile.TemporaryDirectory() as tmp:
             tmp = Path(tmp)
-            remo_result = convert_and_check("remo", lambda: convert_remo(args.remo, pdmodel, tmp), core, x, want)
+            remo_result = convert_and_check("remo", lambda: convert_remo(args.remo, pdmodel, tmp), core, x, want,
+                                            unordered)
             line = f"{name}: " + describe("remo", remo_result)
             if args.ovc:
-                ovc_result = convert_and_check("ovc", lambda: convert_ovc(pdmodel, tmp), core, x, want)
+                ovc_result = convert_and_check("ovc", lambda: convert_ovc(pdmodel, tmp), core, x, want, unordered)
                 line += " | " + describe("ovc", ovc_result)
         rows.append((name, remo_result, ovc_result))
         print(line, flush=True)

@@ -285,6 +285,8 @@ def layout_is_recorded_in_the_ir(tmp: Path):
     m = ov.Core().read_model(str(xml))
     check(str(ov.layout_helpers.get_layout(m.input(0))) == "[N,C,H,W]",
           f"OpenVINO reads layout {ov.layout_helpers.get_layout(m.input(0))}")
+    x = RNG.standard_normal((1, 3, 8, 8)).astype(np.float32)
+    close(run_ir(xml, {"data": x})[0], run_ort(model, {"data": x})[0])
 
 
 @case
@@ -424,6 +426,8 @@ def weights_f16_cannot_hold_stay_f32_with_a_warning(tmp: Path):
           np.array([0.5, 1.5, -2.25], np.float32))
     proc = remo("--input_model", model, "--output_dir", tmp / "silent", "--silent")
     check(proc.returncode == 0 and "WARNING" not in proc.stderr and proc.stdout == "", "--silent still printed")
+    silent_xml = next((tmp / "silent").glob("*.xml"))
+    close(run_ir(silent_xml, {"x": x})[0], run_ort(model, {"x": x})[0], what="the --silent IR")
 
 
 # --- naming, logging, progress, version ------------------------------------------------------
@@ -437,6 +441,8 @@ def model_name_log_level_progress_version(tmp: Path):
     check('<net name="renamed"' in (tmp / "renamed.xml").read_text(), "the IR's net name is not the model name")
     check("[ INFO ]" in proc.stderr and "translating" in proc.stderr, "--log_level INFO printed no stages")
     check("Progress:" in proc.stdout and "100% done" in proc.stdout, "--progress printed no progress")
+    x = RNG.standard_normal((2, 5)).astype(np.float32)
+    close(run_ir(tmp / "renamed.xml", {"x": x})[0], run_ort(model, {"x": x})[0], what="the renamed IR")
     quiet = remo("--input_model", model, "--output_dir", tmp / "q")
     check("[ INFO ]" not in quiet.stderr and "Progress" not in quiet.stdout, "stages printed by default")
     version = remo("--version")
@@ -444,11 +450,14 @@ def model_name_log_level_progress_version(tmp: Path):
     rejected(model, tmp / "bad", "--log_level", "LOUD", mentions=("--log_level",))
 
 
-def main() -> int:
+def main(cases=None) -> int:
+    """Runs the cases (default: this file's) and prints the report; other option tests
+    (test_tf_options.py) run theirs through it too."""
+    cases = CASES if cases is None else cases
     passed = failed = 0
-    width = max(len(fn.__name__) for fn in CASES)
+    width = max(len(fn.__name__) for fn in cases)
     print(f"remo: {REMO}\n")
-    for fn in CASES:
+    for fn in cases:
         with tempfile.TemporaryDirectory(prefix="remo-opt-") as tmp:
             try:
                 fn(Path(tmp))

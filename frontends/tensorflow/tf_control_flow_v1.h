@@ -1,0 +1,45 @@
+#pragma once
+// Control flow v1 (what tf.compat.v1 while_loop and cond build without control flow v2) turned
+// into structures the rules can translate, on the GraphDef before it becomes a Graph:
+//
+// - Every while frame (the nodes reached from the Enter nodes of one frame_name, up to its Exit
+//   nodes) becomes one NodeDef of op "_RemoWhileFrame" whose body is recorded in `frames`
+//   (attribute "_remo_frame" = its index). Innermost frames go first, so an outer body holds the
+//   inner loop as one node. The loop node reads [initial condition, initial loop variables...,
+//   loop invariants (is_constant Enter)...] and has one output per loop variable, its value after
+//   the last iteration; each Exit becomes an Identity of that output, so the Exit's name and
+//   tensor names stay.
+// - The body graph has one Placeholder per loop variable (named after the variable's Merge) and
+//   one per invariant (named after its Enter), in that order; its results are the values fed to
+//   NextIteration, then the loop condition computed on those values (the cond nodes cloned with
+//   the suffix "/remo_next"). The initial condition is the cond nodes cloned into the enclosing
+//   graph (suffix "/remo_initial") on the initial values.
+// - A cond's Merge (a Merge outside loops) becomes SelectV2(pred, true value, false value): both
+//   branches are computed and the predicate picks. The predicate and which input is which branch
+//   come from the Switch nodes the two inputs descend from, following data and control edges (a
+//   constant in a branch only has a control edge from its Switch). The Switches are left to the
+//   rules, which pass their data through.
+//
+// Throws remo::Error naming the node or frame when a frame is not well formed.
+#include <string>
+#include <vector>
+
+#include "frontends/tensorflow/proto/graph.pb.h"
+
+namespace remo::tf_import {
+
+struct WhileFrameBody {
+  tensorflow::GraphDef body;
+  std::vector<std::string> results;   // "node" or "node:port" refs into `body`, in result order
+  size_t variables = 0;               // loop-carried values (the first Placeholders)
+  std::vector<std::string> invariants;  // names of the invariant Placeholders, after the variables
+};
+
+inline constexpr const char* kWhileFrameOp = "_RemoWhileFrame";
+inline constexpr const char* kWhileFrameAttr = "_remo_frame";
+
+// Rewrites `def` in place; appends the bodies of the loops it collapses to `frames` (the bodies'
+// own conds are rewritten too). A graph without Enter and Merge nodes is left untouched.
+void lower_v1_control_flow(tensorflow::GraphDef& def, std::vector<WhileFrameBody>& frames);
+
+}  // namespace remo::tf_import
