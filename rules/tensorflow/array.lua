@@ -94,10 +94,10 @@ remo.translate("tf.Cumsum", function(node)
                  {exclusive = node:attr("exclusive", false), reverse = node:attr("reverse", false)})
 end)
 
--- Range(start, limit, delta) in the type of its inputs (Tidx).
+-- Range(start, limit, delta) of scalars, in the type of its Tidx attribute (that of its inputs).
 remo.translate("tf.Range", function(node)
   local start = node:input(1)
-  return remo.op("opset4.Range", {start, node:input(2), node:input(3)}, {output_type = start:type()})
+  return remo.op("opset4.Range", {start, node:input(2), node:input(3)}, {output_type = node:attr("Tidx", start:type())})
 end)
 
 -- Fill(dims, value) and BroadcastTo(input, shape).

@@ -59,34 +59,5 @@ remo.translate("tf._RemoWhileFrame", function(node)
     concat_outputs = {}, current_iteration = -1, execution_condition = n})
 end)
 
--- The ops a loop's or cond's predicate is usually made of.
-local COMPARE = {Less = "opset1.Less", LessEqual = "opset1.LessEqual", Greater = "opset1.Greater",
-                 GreaterEqual = "opset1.GreaterEqual", Equal = "opset1.Equal", NotEqual = "opset1.NotEqual",
-                 LogicalAnd = "opset1.LogicalAnd", LogicalOr = "opset1.LogicalOr"}
-for name, op in pairs(COMPARE) do
-  remo.translate("tf." .. name, function(node)
-    return remo.op(op, {node:input(1), node:input(2)})
-  end)
-end
-remo.translate("tf.LogicalNot", function(node) return remo.op("opset1.LogicalNot", {node:input(1)}) end)
-
--- Select picks by a condition of x's shape, or by a vector along the first dimension; SelectV2
--- broadcasts all three the numpy way.
-remo.translate("tf.SelectV2", function(node)
-  return remo.op("opset1.Select", {node:input(1), node:input(2), node:input(3)})
-end)
-remo.translate("tf.Select", function(node)
-  local c, x = node:input(1), node:input(2)
-  if c:rank() == 1 and x:rank() ~= nil and x:rank() > 1 then
-    local shape = {-1}
-    for i = 2, x:rank() do shape[i] = 1 end
-    c = remo.op("opset1.Reshape", {c, remo.const(shape, "i64")}, {special_zero = false})
-  end
-  return remo.op("opset1.Select", {c, x, node:input(3)})
-end)
-
--- Range(start, limit, delta) of scalars, in the type of its Tidx attribute.
-remo.translate("tf.Range", function(node)
-  local t = node:attr("Tidx", node:input(1):type())
-  return remo.op("opset4.Range", {node:input(1), node:input(2), node:input(3)}, {output_type = t})
-end)
+-- The ops a loop's or cond's predicate is made of (Less, Equal, LogicalAnd..., Select, Range) are
+-- translated in logic.lua and array.lua.
