@@ -16,8 +16,6 @@
 -- - a Pad with constant pads:            Pad(T(x), p)  -> T(Pad(x, p in x's order))
 -- - a reduction with constant axes:        r(T(x), axes) -> r(x, order[axes]), then the order of
 --   the dims that are left (nothing when those keep their relative order).
--- - a FakeQuantize with one range for the whole tensor (constant bounds of one element):
---                                          FQ(T(x))      -> T(FQ(x))
 -- Moving T past all of them means T itself dies. A binary consumer that cannot take T yet does not
 -- hold the others back: T stays for it, and usually follows once its other input carries T too.
 
@@ -134,21 +132,6 @@ local function sink_into(c, port, x, order, build)
     -- Divide's rounding of integers is its only attribute besides the broadcast rule.
     local attrs = op == "opset1.Divide" and {m_pythondiv = c:attr("m_pythondiv")} or {}
     return transpose(remo.op(op, inputs, attrs, {fused_from = {c}}), order)
-  end
-  if op == "opset1.FakeQuantize" then
-    -- Per-tensor bounds broadcast the same way in any order of x's dimensions.
-    if port ~= 1 then return nil end
-    for i = 2, 5 do
-      local bound = c:input(i)
-      if bound:op() ~= "opset1.Constant" or bound:shape() == nil then return nil end
-      for _, d in ipairs(bound:shape()) do if d ~= 1 then return nil end end
-      if #bound:shape() > #order then return nil end
-    end
-    if not build then return true end
-    local inputs = {x}
-    for i = 2, 5 do inputs[i] = c:input(i) end
-    return transpose(remo.op(op, inputs, {levels = c:attr("levels"), auto_broadcast = c:attr("auto_broadcast", "numpy")},
-                             {fused_from = {c}}), order)
   end
   if op == "opset1.Transpose" then
     local outer = const_order(c)
