@@ -39,13 +39,14 @@ std::string framework_of(const ConvertOptions& options) {
   const std::string ext = fs::path(options.input_model).extension().string();
   if (ext == ".onnx") return "onnx";
   if (ext == ".pb" || ext == ".pbtxt" || options.input_model_is_text) return "tf";
-  // Paddle: a .pdmodel, or the older layout (a folder with __model__ and one file per weight).
+  // Paddle: a .pdmodel, Paddle 3's PIR program (.json), or the older layout (a folder with
+  // __model__ and one file per weight).
   std::error_code ec;
-  if (ext == ".pdmodel" || fs::path(options.input_model).filename() == "__model__" ||
+  if (ext == ".pdmodel" || ext == ".json" || fs::path(options.input_model).filename() == "__model__" ||
       fs::is_directory(options.input_model, ec))
     return "paddle";
   throw Error(options.input_model + ": unknown model format '" + ext +
-              "' (supported: .onnx, .pb, .pbtxt, .pdmodel, a Paddle __model__ or its folder; or give --framework)");
+              "' (supported: .onnx, .pb, .pbtxt, .pdmodel, .json (Paddle PIR), a Paddle __model__ or its folder; or give --framework)");
 }
 
 // --input with --input_shape: one shape per --input item, moved into the items (with the checks

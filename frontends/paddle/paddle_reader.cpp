@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <optional>
 #include <set>
@@ -13,6 +14,7 @@
 #include "frontends/paddle/paddle_attributes.h"
 #include "frontends/paddle/paddle_params.h"
 #include "frontends/paddle/paddle_types.h"
+#include "frontends/paddle/pir_reader.h"
 #include "frontends/paddle/proto/framework.pb.h"
 
 namespace remo {
@@ -344,12 +346,25 @@ class ProgramBuilder {
   ProgramBuilder& root() { return parent_ ? parent_->root() : *this; }
 };
 
+bool starts_like_json(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  char c = 0;
+  while (in.get(c))
+    if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return c == '{';
+  return false;
+}
+
 }  // namespace
 }  // namespace paddle_import
 
 std::unique_ptr<Graph> read_paddle_model(const std::string& given_path) {
   using namespace paddle_import;
   std::error_code ec;
+  // Paddle 3's PIR program: a .json, or (with --framework paddle) any file that starts as JSON
+  // does; a ProgramDesc never starts with '{' (it would be a protobuf group tag of field 15).
+  if (fs::path(given_path).extension() == ".json" ||
+      (!fs::is_directory(given_path, ec) && starts_like_json(given_path)))
+    return read_paddle_pir_model(given_path);
   const std::string path = fs::is_directory(given_path, ec) ? (fs::path(given_path) / "__model__").string() : given_path;
   std::shared_ptr<const MappedFile> file = MappedFile::open(path);  // its errors name the path
   paddle_proto::ProgramDesc program;

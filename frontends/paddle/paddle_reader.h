@@ -33,7 +33,9 @@
 
 namespace remo {
 
-// Reads a .pdmodel (or __model__, or a folder holding one) and its parameters. Throws remo::Error whose message starts with the file's
+// Reads a .pdmodel (or __model__, or a folder holding one) and its parameters; a .json, or any
+// file that starts with '{', is Paddle 3's PIR program and goes to read_paddle_pir_model
+// (pir_reader.h). Throws remo::Error whose message starts with the file's
 // path and names the op or variable that is wrong.
 std::unique_ptr<Graph> read_paddle_model(const std::string& path);
 

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <deque>
+#include <cstdio>
 #include <map>
+#include <optional>
 #include <set>
 #include <unordered_map>
 #include <unordered_set>
@@ -389,7 +391,9 @@ struct Branch {
 };
 using Context = std::vector<Branch>;
 
-void lower_conds(tensorflow::GraphDef& def) {
+void drop_unread_cond_pivots(tensorflow::GraphDef& def);
+
+void lower_conds(tensorflow::GraphDef& def, std::vector<WhileFrameBody>& frames) {
   bool any = std::any_of(def.node().begin(), def.node().end(),
                          [](const tensorflow::NodeDef& n) { return n.op() == "Merge" || n.op() == "RefMerge"; });
   if (!any) return;
@@ -432,6 +436,8 @@ void lower_conds(tensorflow::GraphDef& def) {
   };
   struct Rewrite {
     std::string pred, when_true, when_false;
+    Context prefix;  // the context the cond itself is in
+    Branch top;      // the cond's predicate
   };
   std::map<int, Rewrite> rewrites;
   while (!ready.empty()) {
@@ -462,8 +468,8 @@ void lower_conds(tensorflow::GraphDef& def) {
       if (sides[0] == sides[1])
         throw Error(label(n) + ": both inputs come from the same side of the cond on '" + top.pred + "'");
       const int t = sides[0] == 1 ? 0 : 1;
-      rewrites[i] = {top.pred, n.input(t), n.input(1 - t)};
       longest.pop_back();
+      rewrites[i] = {top.pred, n.input(t), n.input(1 - t), longest, top};
     }
     base[static_cast<size_t>(i)] = std::move(longest);
     for (const auto& use : index.consumers(i))
@@ -472,11 +478,137 @@ void lower_conds(tensorflow::GraphDef& def) {
   for (int i = 0; i < count; ++i)
     if (!done[static_cast<size_t>(i)])
       throw Error(label(def.node(i)) + ": is on a cycle outside any while frame");
-  for (auto& [i, rw] : rewrites) {
-    tensorflow::NodeDef* n = def.mutable_node(i);
+  for (auto& [i, rw] : rewrites)
     for (const auto& use : index.consumers(i))
       if (!use.ref.control && use.ref.port != 0)
-        throw Error(label(index.node(use.consumer)) + ": reads the value_index output of cond Merge '" + n->name() + "'");
+        throw Error(label(index.node(use.consumer)) + ": reads the value_index output of cond Merge '" +
+                    def.node(i).name() + "'");
+
+  // Conds whose branches are not cheap become If frames (outer conds first: an inner one goes
+  // into its outer cond's branch and is lowered there); the others stay Selects.
+  auto within = [](const Context& c, const Context& prefix) {
+    if (c.size() < prefix.size()) return false;
+    for (size_t k = 0; k < prefix.size(); ++k)
+      if (c[k].key != prefix[k].key || c[k].branch != prefix[k].branch) return false;
+    return true;
+  };
+  std::map<std::string, std::vector<int>> groups;
+  for (const auto& [i, rw] : rewrites) {
+    char depth[16];
+    std::snprintf(depth, sizeof depth, "%08zu|", rw.prefix.size());
+    std::string key = depth;
+    for (const Branch& b : rw.prefix) key += b.key + "#" + std::to_string(b.branch) + "|";
+    groups[key + rw.top.key].push_back(i);
+  }
+  std::unordered_set<int> removed, merged_into_if;
+  std::vector<tensorflow::NodeDef> added;
+  Index names(def);
+  for (const auto& [key, merges] : groups) {
+    if (removed.count(merges[0])) continue;  // inside a branch made an If body already
+    const Context& prefix = rewrites[merges[0]].prefix;
+    const Branch top = rewrites[merges[0]].top;
+    std::vector<int> members[2];
+    std::unordered_set<int> member_set;
+    int ops[2] = {0, 0};
+    // The pivots (Identities of the Switch of the predicate on itself) only order the branch's
+    // constants: no part of a branch body.
+    auto pivot = [&](int j) {
+      const auto& n = def.node(j);
+      if (n.op() != "Identity" || n.input_size() == 0) return false;
+      Ref r = parse_ref(n.input(0));
+      const auto& sw = def.node(index.find(r.node));
+      return !r.control && sw.op() == "Switch" && resolve(parse_ref(sw.input(0)).node) == resolve(parse_ref(sw.input(1)).node);
+    };
+    for (int j = 0; j < count; ++j) {
+      const Context& c = base[static_cast<size_t>(j)];
+      if (removed.count(j) || c.size() <= prefix.size() || !within(c, prefix) || c[prefix.size()].key != top.key) continue;
+      if (c.size() == prefix.size() + 1 && pivot(j)) continue;  // this cond's own pivot
+      const int side = c[prefix.size()].branch;
+      members[side].push_back(j);
+      member_set.insert(j);
+      const std::string& op = def.node(j).op();
+      if (op != "Const" && op != "Identity" && op != "NoOp") ++ops[side];
+    }
+    constexpr int kCheapOps = 16;
+    if (ops[0] <= kCheapOps && ops[1] <= kCheapOps) continue;
+
+    // One branch as a frame: a Placeholder per Switch it reads (named after the Switch), its
+    // nodes, and as results the Merges' inputs from its side. nullopt: not a well-formed branch.
+    auto branch = [&](int side, std::vector<std::string>& args) -> std::optional<WhileFrameBody> {
+      WhileFrameBody b;
+      std::vector<tensorflow::NodeDef> nodes;
+      std::unordered_set<std::string> params;
+      auto map = [&](const std::string& text) -> std::optional<std::string> {
+        Ref r = parse_ref(text);
+        int p = index.find(r.node);
+        if (std::find(members[side].begin(), members[side].end(), p) != members[side].end()) return text;
+        const auto& n = def.node(p);
+        if (r.control) return std::string();
+        const bool our_switch = (n.op() == "Switch" || n.op() == "RefSwitch") && base[static_cast<size_t>(p)].size() == prefix.size() &&
+                                within(base[static_cast<size_t>(p)], prefix) && context_of(r).back().key == top.key;
+        if (!our_switch || r.port != side) return std::nullopt;
+        if (params.insert(n.name()).second) {
+          tensorflow::NodeDef* ph = b.body.add_node();
+          ph->set_name(n.name());
+          ph->set_op("Placeholder");
+          auto t = n.attr().find("T");
+          if (t != n.attr().end()) (*ph->mutable_attr())["dtype"] = t->second;
+          b.invariants.push_back(n.name());
+          args.push_back(n.input(0));
+        }
+        return n.name();
+      };
+      for (int j : members[side]) {
+        tensorflow::NodeDef copy = def.node(j);
+        copy.clear_input();
+        for (const std::string& in : def.node(j).input()) {
+          std::optional<std::string> m = map(in);
+          if (!m) return std::nullopt;
+          if (!m->empty()) copy.add_input(*m);
+        }
+        nodes.push_back(std::move(copy));
+      }
+      for (int m : merges) {
+        std::optional<std::string> r = map(side == 1 ? rewrites[m].when_true : rewrites[m].when_false);
+        if (!r || r->empty()) return std::nullopt;
+        b.results.push_back(*r);
+      }
+      for (auto& n : nodes) b.body.add_node()->Swap(&n);
+      lower_conds(b.body, frames);
+      drop_unread_cond_pivots(b.body);
+      return b;
+    };
+    std::vector<std::string> then_args, else_args;
+    std::optional<WhileFrameBody> then_body = branch(1, then_args), else_body = branch(0, else_args);
+    if (!then_body || !else_body) continue;  // not a branch structure this pass knows: a Select
+    frames.push_back(std::move(*then_body));
+    frames.push_back(std::move(*else_body));
+    tensorflow::NodeDef node;
+    node.set_name(names.unique(def.node(merges[0]).name() + "/remo_if"));
+    node.set_op(kIfFrameOp);
+    node.add_input(top.pred);
+    for (const std::string& a : else_args) node.add_input(a);
+    for (const std::string& a : then_args) node.add_input(a);
+    (*node.mutable_attr())[kIfThenAttr].set_i(static_cast<int64_t>(frames.size() - 2));
+    (*node.mutable_attr())[kIfElseAttr].set_i(static_cast<int64_t>(frames.size() - 1));
+    for (size_t k = 0; k < merges.size(); ++k) {
+      tensorflow::NodeDef* m = def.mutable_node(merges[k]);
+      std::vector<std::string> controls;
+      for (const std::string& in : m->input())
+        if (!in.empty() && in[0] == '^' && !member_set.count(index.find(in.substr(1)))) controls.push_back(in);
+      m->set_op("Identity");
+      m->clear_input();
+      m->add_input(ref_text(node.name(), static_cast<int>(k)));
+      for (const std::string& c : controls) m->add_input(c);
+      merged_into_if.insert(merges[k]);
+    }
+    added.push_back(std::move(node));
+    removed.insert(member_set.begin(), member_set.end());
+  }
+
+  for (auto& [i, rw] : rewrites) {
+    if (merged_into_if.count(i) || removed.count(i)) continue;
+    tensorflow::NodeDef* n = def.mutable_node(i);
     std::vector<std::string> controls;
     for (const std::string& in : n->input())
       if (!in.empty() && in[0] == '^') controls.push_back(in);
@@ -491,6 +623,24 @@ void lower_conds(tensorflow::GraphDef& def) {
     n->clear_attr();
     if (type.value_case() != tensorflow::AttrValue::VALUE_NOT_SET) (*n->mutable_attr())["T"] = type;
   }
+  if (removed.empty() && added.empty()) return;
+  google::protobuf::RepeatedPtrField<tensorflow::NodeDef> kept;
+  for (int i = 0; i < count; ++i) {
+    if (removed.count(i)) continue;
+    tensorflow::NodeDef* n = def.mutable_node(i);
+    // A control input from a node that went into a branch orders nothing now.
+    tensorflow::NodeDef* k = kept.Add();
+    k->Swap(n);
+    std::vector<std::string> ins(k->input().begin(), k->input().end());
+    k->clear_input();
+    for (const std::string& in : ins) {
+      Ref r = parse_ref(in);
+      if (r.control && removed.count(index.find(r.node))) continue;
+      k->add_input(in);
+    }
+  }
+  for (auto& n : added) kept.Add()->Swap(&n);
+  def.mutable_node()->Swap(&kept);
 }
 
 // The control-flow ops' data inputs come first and have the count the op needs, so the passes
@@ -564,11 +714,15 @@ void lower_v1_control_flow(tensorflow::GraphDef& def, std::vector<WhileFrameBody
   FrameCollapser collapser(def, frames);
   while (collapser.collapse_one()) {
   }
-  lower_conds(def);
+  const size_t loops = frames.size();
+  lower_conds(def, frames);
   drop_unread_cond_pivots(def);
-  for (size_t k = first; k < frames.size(); ++k) {
-    lower_conds(frames[k].body);
-    drop_unread_cond_pivots(frames[k].body);
+  for (size_t k = first; k < loops; ++k) {  // the If branches lowered their own conds
+    // Out of the vector while it is lowered: an If made inside appends frames.
+    tensorflow::GraphDef body = std::move(frames[k].body);
+    lower_conds(body, frames);
+    drop_unread_cond_pivots(body);
+    frames[k].body = std::move(body);
   }
 }
 

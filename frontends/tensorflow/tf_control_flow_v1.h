@@ -14,11 +14,16 @@
 //   NextIteration, then the loop condition computed on those values (the cond nodes cloned with
 //   the suffix "/remo_next"). The initial condition is the cond nodes cloned into the enclosing
 //   graph (suffix "/remo_initial") on the initial values.
-// - A cond's Merge (a Merge outside loops) becomes SelectV2(pred, true value, false value): both
-//   branches are computed and the predicate picks. The predicate and which input is which branch
-//   come from the Switch nodes the two inputs descend from, following data and control edges (a
-//   constant in a branch only has a control edge from its Switch). The Switches are left to the
-//   rules, which pass their data through.
+// - The Merges of a cond (Merges outside loops on the same predicate in the same context) become
+//   SelectV2(pred, true value, false value) when both sides are cheap (at most 16 ops besides
+//   Const and Identity): both branches are computed and the predicate picks. Otherwise the sides
+//   become the then and else frames of one "_RemoIfFrame" node "<merge>/remo_if" (attributes
+//   kIfThenAttr/kIfElseAttr; a Placeholder per Switch a side reads, all of them captures; results
+//   the Merges' inputs from that side) reading [pred, else inputs..., then inputs...], and each
+//   Merge an Identity of its output. The predicate and which input is which side come from the
+//   Switch nodes the inputs descend from, following data and control edges (a constant in a branch
+//   only has a control edge from its Switch). The Switches are left to the rules, which pass their
+//   data through.
 //
 // Throws remo::Error naming the node or frame when a frame is not well formed.
 #include <string>
@@ -37,6 +42,11 @@ struct WhileFrameBody {
 
 inline constexpr const char* kWhileFrameOp = "_RemoWhileFrame";
 inline constexpr const char* kWhileFrameAttr = "_remo_frame";
+// An If whose branches are frames too (tf_control_flow_v2.h): attributes name the then and else
+// frames; each frame's Placeholders are all captures, its results the branch's outputs.
+inline constexpr const char* kIfFrameOp = "_RemoIfFrame";
+inline constexpr const char* kIfThenAttr = "_remo_then";
+inline constexpr const char* kIfElseAttr = "_remo_else";
 
 // Rewrites `def` in place; appends the bodies of the loops it collapses to `frames` (the bodies'
 // own conds are rewritten too). A graph without Enter and Merge nodes is left untouched.

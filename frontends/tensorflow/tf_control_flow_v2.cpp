@@ -36,6 +36,35 @@ std::vector<std::string> control_inputs(const tensorflow::NodeDef& n) {
   return out;
 }
 
+// Copies f's argument Placeholders (those at `order`, in that order) first, then its other nodes,
+// into `out`: the builder makes Parameters of Placeholders in file order.
+void arguments_first(const FunctionGraph& f, const std::vector<size_t>& order, const tensorflow::NodeDef& call,
+                     tensorflow::GraphDef& out) {
+  std::unordered_map<std::string, const tensorflow::NodeDef*> by_name;
+  for (const auto& n : f.graph.node()) by_name[n.name()] = &n;
+  for (size_t k : order) {
+    auto it = by_name.find(f.inputs[k]);
+    if (it == by_name.end() || it->second->op() != "Placeholder")
+      throw Error(label(call) + ": the function has no Placeholder for argument '" + f.inputs[k] + "'");
+    *out.add_node() = *it->second;
+  }
+  std::unordered_set<std::string> args(f.inputs.begin(), f.inputs.end());
+  for (const auto& n : f.graph.node())
+    if (!args.count(n.name())) *out.add_node() = n;
+}
+
+// Whether computing a branch when it is not taken costs little: a few ops, and no loop.
+bool cheap_branch(const FunctionGraph& f) {
+  constexpr int kCheapOps = 16;
+  std::unordered_set<std::string> args(f.inputs.begin(), f.inputs.end());
+  int ops = 0;
+  for (const auto& n : f.graph.node()) {
+    if (n.op() == kWhileFrameOp || is_if(n.op())) return false;
+    if (!args.count(n.name()) && n.op() != "Const" && n.op() != "Identity" && n.op() != "NoOp") ++ops;
+  }
+  return ops <= kCheapOps;
+}
+
 class Lowering {
  public:
   Lowering(const FunctionLookup& lookup, std::vector<WhileFrameBody>& frames, std::vector<std::string> chain = {})
@@ -148,6 +177,10 @@ class Lowering {
       (*cast->mutable_attr())["DstT"].set_type(tensorflow::DT_BOOL);
       cond = cast->name();
     }
+    if (!then_f.outputs.empty() && !(cheap_branch(then_f) && cheap_branch(else_f))) {
+      if_frame(def, i, call, cond, args, then_f, else_f);
+      return;
+    }
     std::vector<std::string> when_true, when_false;
     try {
       when_true = clone(then_f, call.name() + "/then/", args, def, names_);
@@ -172,6 +205,39 @@ class Lowering {
       replaced.add_input(select->name());
     }
     for (const std::string& c : control_inputs(call)) replaced.add_input(c);
+    *def.mutable_node(i) = std::move(replaced);
+  }
+
+  // An If whose branches are not cheap: a "_RemoIfFrame" node "<if>/remo_if" reading [cond, the
+  // arguments for the else branch..., the arguments for the then branch...] (the order of the
+  // "else_body:captures" and "then_body:captures" attributes), whose branches are frames of
+  // their own; the If becomes an IdentityN of its outputs.
+  void if_frame(tensorflow::GraphDef& def, int i, const tensorflow::NodeDef& call, const std::string& cond,
+                const std::vector<std::string>& args, const FunctionGraph& then_f, const FunctionGraph& else_f) {
+    std::vector<size_t> all(args.size());
+    for (size_t k = 0; k < all.size(); ++k) all[k] = k;
+    auto branch = [&](const FunctionGraph& f) {
+      WhileFrameBody b;
+      arguments_first(f, all, call, b.body);
+      b.invariants = f.inputs;
+      b.results = f.outputs;
+      frames_.push_back(std::move(b));
+      return static_cast<int64_t>(frames_.size() - 1);
+    };
+    const int64_t then_index = branch(then_f), else_index = branch(else_f);
+    tensorflow::NodeDef* node = def.add_node();
+    node->set_name(unique(call.name() + "/remo_if"));
+    node->set_op(kIfFrameOp);
+    node->add_input(cond);
+    for (const std::string& a : args) node->add_input(a);
+    for (const std::string& a : args) node->add_input(a);
+    for (const std::string& c : control_inputs(call)) node->add_input(c);
+    (*node->mutable_attr())[kIfThenAttr].set_i(then_index);
+    (*node->mutable_attr())[kIfElseAttr].set_i(else_index);
+    tensorflow::NodeDef replaced;
+    replaced.set_name(call.name());
+    replaced.set_op("IdentityN");
+    for (size_t k = 0; k < then_f.outputs.size(); ++k) replaced.add_input(node_ref_text(node->name(), static_cast<int>(k)));
     *def.mutable_node(i) = std::move(replaced);
   }
 
@@ -202,24 +268,12 @@ class Lowering {
     frame.variables = carried.size();
     // The body's argument Placeholders first, the variables' then the invariants': they become
     // the Parameters in that order.
-    std::unordered_set<std::string> args(body.inputs.begin(), body.inputs.end()), taken;
-    auto add_arg = [&](size_t k) {
-      const tensorflow::NodeDef* p = nullptr;
-      for (const auto& n : body.graph.node())
-        if (n.name() == body.inputs[k]) p = &n;
-      if (!p || p->op() != "Placeholder")
-        throw Error(label(call) + ": the body has no Placeholder for argument '" + body.inputs[k] + "'");
-      *frame.body.add_node() = *p;
-    };
-    for (size_t k : carried) add_arg(k);
-    for (size_t k : invariant) {
-      add_arg(k);
-      frame.invariants.push_back(body.inputs[k]);
-    }
-    for (const auto& n : body.graph.node()) {
-      taken.insert(n.name());
-      if (!args.count(n.name())) *frame.body.add_node() = n;
-    }
+    std::vector<size_t> order = carried;
+    order.insert(order.end(), invariant.begin(), invariant.end());
+    arguments_first(body, order, call, frame.body);
+    for (size_t k : invariant) frame.invariants.push_back(body.inputs[k]);
+    std::unordered_set<std::string> taken;
+    for (const auto& n : body.graph.node()) taken.insert(n.name());
     try {
       for (size_t k : carried) frame.results.push_back(body.outputs[k]);
       frame.results.push_back(clone(cond, "remo_next/", body.outputs, frame.body, taken)[0]);

@@ -3,11 +3,16 @@
 // functions of the GraphDef's library) turned into the forms the rules translate, on the GraphDef
 // before it becomes a Graph:
 //
-// - If(cond, inputs...): both branches' nodes are cloned into the graph ("<if>/then/...",
+// - If(cond, inputs...) whose branches are both cheap (at most 16 ops besides Const and
+//   Identity, no loop, no If): both branches' nodes are cloned into the graph ("<if>/then/...",
 //   "<if>/else/..."), reading the If's inputs where they read their arguments, and output k is
-//   SelectV2(cond, then output k, else output k) ("<if>/remo_select_k"); the If node becomes an
-//   IdentityN of those, so "if:k" keeps its meaning. A non-boolean condition is Cast to bool
-//   (non-zero is true). Both branches are computed, as for v1 conds (tf_control_flow_v1.h).
+//   SelectV2(cond, then output k, else output k) ("<if>/remo_select_k"). Both are computed, as
+//   for v1 conds (tf_control_flow_v1.h), and stay open to the graph's optimizations.
+//   Otherwise a "_RemoIfFrame" node "<if>/remo_if" reads [cond, the inputs for the else branch...,
+//   the inputs for the then branch...] and its two branches are frames (attributes "_remo_then",
+//   "_remo_else"; all their Placeholders are captures); only the taken one runs.
+//   Either way the If node becomes an IdentityN of the outputs, so "if:k" keeps its meaning, and a
+//   non-boolean condition is Cast to bool (non-zero is true).
 // - While(inputs...): a variable the body returns unchanged is a loop invariant, the others are
 //   loop-carried. A "_RemoWhileFrame" node "<while>/remo_loop" reads [the condition on the inputs
 //   (the cond function cloned as "<while>/remo_initial/..."), the carried inputs..., the

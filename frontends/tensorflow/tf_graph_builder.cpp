@@ -126,29 +126,48 @@ class GraphBuilder {
         outputs_[it->second] = std::max<size_t>(outputs_[it->second], ref.port + 1);
       }
     }
-    for (int i = 0; i < def.node_size(); ++i)
-      if (const WhileFrameBody* frame = while_frame(def.node(i)))
-        outputs_[static_cast<size_t>(i)] = std::max(outputs_[static_cast<size_t>(i)], frame->variables);
+    for (int i = 0; i < def.node_size(); ++i) {
+      size_t frame_outputs = 0;
+      if (const WhileFrameBody* frame = frame_of(def.node(i), kWhileFrameOp, kWhileFrameAttr)) frame_outputs = frame->variables;
+      if (const WhileFrameBody* then = frame_of(def.node(i), kIfFrameOp, kIfThenAttr)) frame_outputs = then->results.size();
+      outputs_[static_cast<size_t>(i)] = std::max(outputs_[static_cast<size_t>(i)], frame_outputs);
+    }
   }
 
-  // The collapsed v1 while frame a node stands for (tf_control_flow_v1.h), or nullptr.
-  const WhileFrameBody* while_frame(const tensorflow::NodeDef& def) const {
-    if (def.op() != kWhileFrameOp) return nullptr;
-    auto it = def.attr().find(kWhileFrameAttr);
+  // The frame (a collapsed while loop, an If branch: tf_control_flow_v1.h) that attribute `key`
+  // of a node of op `op` names, or nullptr for other nodes.
+  const WhileFrameBody* frame_of(const tensorflow::NodeDef& def, const char* op, const char* key) const {
+    if (def.op() != op) return nullptr;
+    auto it = def.attr().find(key);
     if (it == def.attr().end() || it->second.i() < 0 || static_cast<size_t>(it->second.i()) >= frames_.size())
-      throw Error(label(def) + ": names no collapsed while frame");
+      throw Error(label(def) + ": names no lowered control-flow frame");
     return &frames_[static_cast<size_t>(it->second.i())];
   }
 
-  // Its body as a graph attribute, with the invariants as the captured values (docs/lua-api.md).
-  void add_frame_body(const WhileFrameBody& frame, Attributes& attrs) {
-    attrs.erase(kWhileFrameAttr);
+  // A frame as graph attribute `name`, with its invariants as the captured values
+  // (docs/lua-api.md, "Bodies").
+  void add_frame_body(const WhileFrameBody& frame, const std::string& name, Attributes& attrs) {
     tensorflow::GraphDef copy = frame.body;  // a frame cloned into a loop condition is built twice
     auto body = std::make_shared<Graph>();
     body->meta = graph_.meta;
     GraphBuilder(*body, frames_).build_body(copy, frame.results);
-    attrs["body"] = GraphPtr(body);
-    attrs["body:captures"] = frame.invariants;
+    attrs[name] = GraphPtr(body);
+    attrs[name + ":captures"] = frame.invariants;
+  }
+
+  void add_frame_bodies(const tensorflow::NodeDef& def, Attributes& attrs) {
+    if (const WhileFrameBody* frame = frame_of(def, kWhileFrameOp, kWhileFrameAttr)) {
+      add_frame_body(*frame, "body", attrs);
+      attrs.erase(kWhileFrameAttr);
+    }
+    const WhileFrameBody* then = frame_of(def, kIfFrameOp, kIfThenAttr);
+    const WhileFrameBody* otherwise = frame_of(def, kIfFrameOp, kIfElseAttr);
+    if (then && otherwise) {
+      add_frame_body(*then, "then_body", attrs);
+      add_frame_body(*otherwise, "else_body", attrs);
+      attrs.erase(kIfThenAttr);
+      attrs.erase(kIfElseAttr);
+    }
   }
 
   void add_node(tensorflow::NodeDef& def, int index) {
@@ -161,7 +180,7 @@ class GraphBuilder {
         ids_.push_back(param.id());
         return;
       }
-      if (const WhileFrameBody* frame = while_frame(def)) add_frame_body(*frame, attrs);
+      add_frame_bodies(def, attrs);
     } catch (const Error& e) {
       throw Error(label(def) + ": " + e.what());
     }
@@ -197,7 +216,10 @@ class GraphBuilder {
 
   void add_result(const tensorflow::NodeDef& def) {
     const size_t index = index_.at(def.name());
-    if (consumed_[index] || def.op() == "NoOp" || def.op() == "Placeholder") return;
+    // NoOp, Assert and PrintV2 have no outputs to give.
+    if (consumed_[index] || def.op() == "NoOp" || def.op() == "Assert" || def.op() == "PrintV2" ||
+        def.op() == "Placeholder")
+      return;
     make_op(graph_, "opset1.Result", {Value{ids_[index], 0}}, {}, graph_.unique_name(def.name() + "/sink_port_0"));
   }
 

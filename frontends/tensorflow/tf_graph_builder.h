@@ -9,8 +9,9 @@
 //   output p carries the tensor names "<node>:<p>", and output 0 also "<node>";
 // - control inputs ("^node") are checked to name a node and then dropped: in a frozen inference
 //   graph they only order side effects, and the data inputs already order the computation;
-// - every node that no other node reads, by a data or a control input (NoOp excepted), gets an
-//   opset1.Result on output 0, named "<node>/sink_port_0", in file order;
+// - every node that no other node reads, by a data or a control input (NoOp, Assert and PrintV2,
+//   which have no outputs, excepted), gets an opset1.Result on output 0, named
+//   "<node>/sink_port_0", in file order;
 // - control flow v1 is rewritten first (tf_control_flow_v1.h): a while frame becomes a node
 //   "tf._RemoWhileFrame" whose "body" attribute is the loop body as a Graph (Parameters: the loop
 //   variables, then the invariants, listed in "body:captures" and appended to the node's inputs;

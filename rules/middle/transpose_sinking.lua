@@ -6,6 +6,7 @@
 --
 -- A Transpose T (constant order) is moved past each consumer that can take it:
 -- - an elementwise unary op u:            u(T(x))       -> T(u(x))
+-- - a FakeQuantize with constant ranges:  FQ(T(x), r...) -> T(FQ(x, r' ...)), ranges as for b below
 -- - an elementwise binary op b whose other input is T'(y) with the same order, u(T(x)) for a unary
 --   u (x * sigmoid(x)), or a constant c
 --   (numpy broadcasting):                  b(T(x), T(y)) -> T(b(x, y)); b(T(x), c) -> T(b(x, c'))
@@ -132,6 +133,29 @@ local function sink_into(c, port, x, order, build)
     -- Divide's rounding of integers is its only attribute besides the broadcast rule.
     local attrs = op == "opset1.Divide" and {m_pythondiv = c:attr("m_pythondiv")} or {}
     return transpose(remo.op(op, inputs, attrs, {fused_from = {c}}), order)
+  end
+  -- FakeQuantize is elementwise once its four constant ranges are brought to x's order.
+  if op == "opset1.FakeQuantize" then
+    if port ~= 1 or c:attr("auto_broadcast", "numpy") ~= "numpy" then return nil end
+    local fulls = {}
+    for i = 2, 5 do
+      local range = c:input(i)
+      local shape = range:shape()
+      if range:op() ~= "opset1.Constant" or shape == nil or #shape > #order then return nil end
+      local full = {}
+      for k = 1, #order - #shape do full[k] = 1 end
+      for k = 1, #shape do full[#full + 1] = shape[k] end
+      fulls[i] = full
+    end
+    if not build then return true end
+    local inputs = {x}
+    for i = 2, 5 do
+      for j = 2, i - 1 do  -- the same range for input and output (usual): one constant
+        if c:input(j) == c:input(i) then inputs[i] = inputs[j] end
+      end
+      inputs[i] = inputs[i] or transposed_constant(c:input(i), fulls[i], inverse(order))
+    end
+    return transpose(remo.op(op, inputs, {levels = c:attr("levels")}, {fused_from = {c}}), order)
   end
   if op == "opset1.Transpose" then
     local outer = const_order(c)

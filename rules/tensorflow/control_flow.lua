@@ -1,6 +1,8 @@
--- TensorFlow control flow v1, after the reader's pass (frontends/tensorflow/tf_control_flow_v1.h)
--- has turned each while frame into one tf._RemoWhileFrame node with a body graph, and each cond
--- Merge into a SelectV2 on the cond's predicate. docs/tensorflow.md, "Control flow".
+-- TensorFlow control flow, after the reader's passes (frontends/tensorflow/tf_control_flow_v1.h,
+-- tf_control_flow_v2.h) have turned each while loop (v1 frame or v2 While) into one
+-- tf._RemoWhileFrame node with a body graph, and each cond (v1 Switch/Merge or v2 If) into
+-- SelectV2s on its predicate or, when a branch is not cheap, a tf._RemoIfFrame node with two
+-- bodies. docs/tensorflow.md, "Control flow v1" and "Control flow v2".
 
 -- A cond's Switch passes its data to both sides: both branches are computed and the SelectV2 that
 -- replaced the cond's Merge picks. Switch output 0 is the false side, output 1 the true side.
@@ -59,5 +61,26 @@ remo.translate("tf._RemoWhileFrame", function(node)
     concat_outputs = {}, current_iteration = -1, execution_condition = n})
 end)
 
--- The ops a loop's or cond's predicate is made of (Less, Equal, LogicalAnd..., Select, Range) are
--- translated in logic.lua and array.lua.
+-- tf._RemoIfFrame(cond, else inputs..., then inputs...): an If whose branches are not cheap
+-- (tf_control_flow_v2.h); only the taken branch runs. Each branch reads all its inputs as captures.
+remo.translate("tf._RemoIfFrame", function(node)
+  local inputs = {scalar_condition(node:input(1))}
+  local attrs = {}
+  for _, branch in ipairs({"then", "else"}) do
+    local body, captured = remo.body(node, branch .. "_body")
+    body:translate({})
+    if body:result_count() ~= node:output_count() then
+      error(branch .. " branch has " .. body:result_count() .. " results, the If " .. node:output_count() .. " outputs")
+    end
+    local ins, outs = {}, {}
+    for i, value in ipairs(captured) do
+      inputs[#inputs + 1] = value
+      tie(ins, #inputs - 1, i - 1)
+    end
+    for k = 0, node:output_count() - 1 do tie(outs, k, k) end
+    attrs[branch .. "_body"] = body
+    attrs[branch .. "_inputs"] = ins
+    attrs[branch .. "_outputs"] = outs
+  end
+  return remo.op("opset8.If", inputs, attrs)
+end)

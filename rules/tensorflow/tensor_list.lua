@@ -41,12 +41,25 @@ end)
 
 remo.translate("tf.TensorListFromTensor", function(node) return node:input(1) end)
 
+-- With resize_if_index_out_of_bounds (a dynamic_size TensorArray) the list first grows with zeros
+-- to index + 1 elements when it is shorter.
 remo.translate("tf.TensorListSetItem", function(node)
-  if node:attr("resize_if_index_out_of_bounds", false) then
-    error("resize_if_index_out_of_bounds is not supported")
-  end
   local list, item = node:input(1), node:input(3)
-  local index = remo.op("opset1.Reshape", {as_i64(node:input(2)), remo.const({1, 1}, "i64")}, {special_zero = false})
+  local at = as_i64(node:input(2))
+  if node:attr("resize_if_index_out_of_bounds", false) then
+    local r = list:rank()
+    if r == nil then error("a resizable list needs a known rank") end
+    local short = remo.op("opset1.Subtract", {remo.op("opset1.Add", {at, remo.const(1, "i64", {})}), length(list)})
+    local grow = remo.op("opset1.Maximum", {short, remo.const(0, "i64", {})})
+    local zeros = {}
+    for i = 1, r - 1 do zeros[i] = 0 end
+    local ends = remo.op("opset1.Concat", {unsqueeze0(grow), remo.const(zeros, "i64", {r - 1})}, {axis = 0})
+    local begins = {}
+    for i = 1, r do begins[i] = 0 end
+    list = remo.op("opset1.Pad", {list, remo.const(begins, "i64", {r}), ends, remo.const(0, list:type(), {})},
+                   {pad_mode = "constant"})
+  end
+  local index = remo.op("opset1.Reshape", {at, remo.const({1, 1}, "i64")}, {special_zero = false})
   return remo.op("opset15.ScatterNDUpdate", {list, index, unsqueeze0(item)})
 end)
 

@@ -6,8 +6,8 @@ TensorFlow's <name>.output.npy).
 - v1_*: graphs built with tf.compat.v1 and control flow v2 switched off, so while_loop and cond
   become Switch/Merge/Enter/Exit/NextIteration/LoopCond frames and TensorArrayV3 ops;
 - v2_*: tf.functions with tf.while_loop, tf.cond and TensorArrays, frozen with control flow v2
-  kept (lower_control_flow=False): While/StatelessWhile and If/StatelessIf on library functions,
-  and TensorList ops;
+  kept (lower_control_flow=False): While/StatelessWhile and If/StatelessIf on library functions
+  (cheap branches and branches big enough to become an OpenVINO If), and TensorList ops;
 - fake_quant: FakeQuantWithMinMaxArgs, FakeQuantWithMinMaxVars (narrow range, 5 bits) and
   FakeQuantWithMinMaxVarsPerChannel.
 Runs under the venv; seeded, so a recipe always gives the same models.
@@ -79,6 +79,31 @@ def v1_tensor_array(tf, rng):
     return tf.identity(y, name="output"), x, (5, 3)
 
 
+def v1_cond_heavy(tf, rng):
+    """v1 conds with a branch too big to compute when not taken (an OpenVINO If), with two outputs
+    and a cheap cond nested in the big branch, inside a while loop and outside it."""
+    w = tf.constant(rng.standard_normal((4, 4)).astype("float32") * 0.5)
+    x = tf.compat.v1.placeholder(tf.float32, [2, 4], name="input")
+
+    def heavy(h):
+        def big():
+            g = h
+            for _ in range(6):
+                g = tf.tanh(tf.matmul(g, w) + 0.1) * 1.5
+            g = tf.cond(tf.reduce_max(g) > 0.5, lambda: g * 0.5, lambda: g + 0.25)
+            return g, tf.reduce_sum(g, axis=1, keepdims=True)
+
+        return tf.cond(tf.reduce_mean(h) > 0.0, big, lambda: (h * 0.9, tf.reduce_max(h, axis=1, keepdims=True)))
+
+    def body(i, h):
+        a, b = heavy(h)
+        return i + 1, a - b * 0.1
+
+    i, h = tf.compat.v1.while_loop(lambda i, h: i < 4, body, [tf.constant(0), x])
+    a, b = heavy(h - 0.3)
+    return tf.identity(a + b + tf.cast(i, tf.float32), name="output"), x, (2, 4)
+
+
 def v2_while_cond_list(tf, rng):
     """A tf.while_loop whose body holds a tf.cond and writes one value per iteration into a
     TensorArray (a TensorList in the frozen graph), and a tf.cond after it."""
@@ -118,6 +143,49 @@ def v2_nested_while(tf, rng):
         return acc - tf.cast(i, tf.float32)
 
     return fn, [4, 3]
+
+
+def v2_if_heavy(tf, rng):
+    """tf.conds with a branch too big to compute when not taken (an OpenVINO If), one taken on
+    the then side and one on the else side, and a cheap one (a Select)."""
+    w = tf.constant(rng.standard_normal((4, 4)).astype("float32") * 0.5)
+
+    def fn(x):  # x: [2, 4]
+        def heavy():
+            h = x
+            for _ in range(6):
+                h = tf.tanh(tf.matmul(h, w) + 0.1) * 1.5
+            return h
+
+        s = tf.reduce_sum(x)
+        a = tf.cond(s > -1e6, heavy, lambda: x * 2.0)
+        b = tf.cond(s < -1e6, heavy, lambda: x - 1.0)
+        return a + b + tf.cond(s > 0.0, lambda: x, lambda: x * -0.5)
+
+    return fn, [2, 4]
+
+
+def v2_dynamic_array(tf, rng):
+    """A dynamic_size TensorArray that a tf.while_loop grows by one element per iteration."""
+    def fn(x):  # x: [3]
+        def body(i, h, ta):
+            h = tf.tanh(h * 1.1 + 0.2)
+            return i + 1, h, ta.write(i, h)
+
+        ta = tf.TensorArray(tf.float32, size=0, dynamic_size=True, element_shape=[3])
+        i, h, ta = tf.while_loop(lambda i, h, ta: i < 4, body, [tf.constant(0), x, ta])
+        return ta.stack() + h
+
+    return fn, [3]
+
+
+def v2_keras_rnn(tf, rng):
+    """Keras LSTM (all steps) into a Keras GRU (last step): TensorList-based while loops with the
+    weights as loop invariants, as Keras builds them."""
+    tf.keras.utils.set_random_seed(int(rng.integers(1 << 30)))
+    lstm = tf.keras.layers.LSTM(5, return_sequences=True)
+    gru = tf.keras.layers.GRU(4)
+    return (lambda x: gru(lstm(x))), [2, 6, 3]
 
 
 def save_v1(tf, np, name, maker, out_dir: Path):
@@ -169,12 +237,14 @@ def build(out_dir: Path):
 
     fn, shape = fake_quant(tf)
     save_function(tf, np, "fake_quant", fn, shape, out_dir)
-    for name, maker in [("v2_while_cond_list", v2_while_cond_list), ("v2_nested_while", v2_nested_while)]:
+    for name, maker in [("v2_while_cond_list", v2_while_cond_list), ("v2_nested_while", v2_nested_while),
+                       ("v2_if_heavy", v2_if_heavy), ("v2_keras_rnn", v2_keras_rnn),
+                       ("v2_dynamic_array", v2_dynamic_array)]:
         fn, shape = maker(tf, np.random.default_rng(len(name)))
         save_function(tf, np, name, fn, shape, out_dir)
     tf.compat.v1.disable_control_flow_v2()
     for name, maker in [("v1_while_cond", v1_while_cond), ("v1_nested_while", v1_nested_while),
-                        ("v1_tensor_array", v1_tensor_array)]:
+                        ("v1_tensor_array", v1_tensor_array), ("v1_cond_heavy", v1_cond_heavy)]:
         save_v1(tf, np, name, maker, out_dir)
     tf.compat.v1.enable_control_flow_v2()
 

@@ -119,5 +119,23 @@ tests.append({"name": "TensorListReserve of an unknown element shape asks for on
   "inputs": {}, "constants": {"es": {"type": "i32", "shape": [], "values": [-1]}, "n": {"type": "i32", "shape": [], "values": [3]}},
   "nodes": [{"op": "tf.TensorListReserve", "inputs": ["es", "n"], "outputs": ["l"], "attrs": {"element_dtype": "f32"}}],
   "outputs": ["l"], "expect": {"error": "unknown rank"}})
-doc = {"comment": "Tests of rules/tensorflow/{fake_quant,control_flow,tensor_array,tensor_list}.lua, expected values computed by TensorFlow: written by tests/conformance/make_tf_controlflow_rule_tests.py, do not edit by hand.", "tests": tests}
+tests.append({"name": "run-time checks: CheckNumerics and EnsureShape pass through, an Assert computes nothing",
+  "inputs": {"x": {"type": "f32", "shape": [3]}}, "constants": {"ok": {"type": "boolean", "shape": [], "values": [1]},
+                                                              "shape": {"type": "i64", "shape": [1], "values": [3]}},
+  "nodes": [{"op": "tf.CheckNumerics", "inputs": ["x"], "outputs": ["a"], "attrs": {"message": "bad"}},
+            {"op": "tf.EnsureShape", "inputs": ["a"], "outputs": ["y"], "attrs": {"shape": [3]}},
+            {"op": "tf.Assert", "inputs": ["ok", "x"], "outputs": ["unused"]}],
+  "outputs": ["y"], "expect": {"ops": []},
+  "check": {"inputs": {"x": [1.0, -2.0, 3.5]}, "outputs": {"y": [1.0, -2.0, 3.5]}}})
+grown = raw.TensorListSetItem(input_handle=raw.TensorListReserve(element_shape=tf.constant([2]), num_elements=1, element_dtype=tf.float32),
+                              index=2, item=tf.constant([3.0, 4.0]), resize_if_index_out_of_bounds=True)
+tests.append({"name": "TensorListSetItem past the end of a resizable list grows it with zeros",
+  "inputs": {}, "constants": {"es": {"type": "i32", "shape": [1], "values": [2]}, "one": {"type": "i32", "shape": [], "values": [1]},
+                              "two": {"type": "i32", "shape": [], "values": [2]}, "v": {"type": "f32", "shape": [2], "values": [3.0, 4.0]}},
+  "nodes": [{"op": "tf.TensorListReserve", "inputs": ["es", "one"], "outputs": ["l0"], "attrs": {"element_dtype": "f32"}},
+            {"op": "tf.TensorListSetItem", "inputs": ["l0", "two", "v"], "outputs": ["l1"],
+             "attrs": {"element_dtype": "f32", "resize_if_index_out_of_bounds": True}},
+            {"op": "tf.TensorListStack", "inputs": ["l1", "es"], "outputs": ["y"], "attrs": {"element_dtype": "f32"}}],
+  "outputs": ["y"], "check": {"inputs": {}, "outputs": {"y": {"shape": [3, 2], "values": vals(stack(grown))}}}})
+doc = {"comment": "Tests of rules/tensorflow/{fake_quant,control_flow,tensor_array,tensor_list,checks}.lua, expected values computed by TensorFlow: written by tests/conformance/make_tf_controlflow_rule_tests.py, do not edit by hand.", "tests": tests}
 OUT.write_text(json.dumps(doc, indent=1) + "\n")

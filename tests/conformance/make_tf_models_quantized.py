@@ -6,7 +6,7 @@ quantization rewrite leaves them in a frozen graph; written into their own cache
 
     run_tf_conformance.py build/remo $(make_tf_models_quantized.py)
 
-run_tf_conformance.py (the tf-conformance stage) runs them with every other maker's models.
+The tf-conformance stage runs them with every other maker's models.
 """
 import hashlib
 import sys

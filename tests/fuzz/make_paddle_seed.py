@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """Writes tests/fuzz/seeds/paddle_model/tiny_cnn: a small Paddle CNN (conv, batch_norm, relu,
 adaptive pool, flatten, linear, softmax) saved in the legacy inference format, packed as
-fuzz_paddle_model.cpp reads its input (uint32 program size, program, parameters). Run in the
-venv: paddle.jit.save needs this file's source, so it cannot come from stdin."""
+fuzz_paddle_model.cpp reads its input (uint32 program size, program, parameters). With --pir,
+tests/fuzz/seeds/paddle_pir/tiny_cnn: the same CNN saved as Paddle 3's PIR program (.json),
+packed the same way for fuzz_paddle_pir.cpp. Run in the venv: paddle.jit.save needs this file's
+source, so it cannot come from stdin."""
 import os
 import struct
+import sys
 import tempfile
 from pathlib import Path
 
-os.environ["FLAGS_enable_pir_api"] = "0"
+PIR = "--pir" in sys.argv[1:]
+os.environ["FLAGS_enable_pir_api"] = "1" if PIR else "0"  # read when paddle is imported
 import paddle  # noqa: E402
 
 
@@ -32,9 +36,9 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         prefix = Path(tmp) / "tiny"
         paddle.jit.save(net, str(prefix), input_spec=[paddle.static.InputSpec([None, 3, 4, 4], "float32", "x")])
-        program = prefix.with_suffix(".pdmodel").read_bytes()
+        program = prefix.with_suffix(".json" if PIR else ".pdmodel").read_bytes()
         params = prefix.with_suffix(".pdiparams").read_bytes()
-    out = Path(__file__).resolve().parent / "seeds" / "paddle_model" / "tiny_cnn"
+    out = Path(__file__).resolve().parent / "seeds" / ("paddle_pir" if PIR else "paddle_model") / "tiny_cnn"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(struct.pack("<I", len(program)) + program + params)
     print(out)

@@ -134,6 +134,34 @@ TEST(TfControlFlowV1, ACondMergeSelectsOnThePredicateOfItsSwitches) {
   EXPECT_NE(find(def, "cond/switch_f"), nullptr) << "a pivot a constant orders after stays";
 }
 
+TEST(TfControlFlowV1, ACondWithABigBranchBecomesAnIfFrame) {
+  // simple_cond with a true branch of 17 multiplications.
+  std::string text = simple_cond();
+  std::string chain;
+  std::string last = "cond/mul";
+  for (int k = 0; k < 17; ++k) {
+    std::string next = "cond/big" + std::to_string(k);
+    chain += node(next, "Mul", {last, "cond/mul"}, kT);
+    last = next;
+  }
+  text.replace(text.find("node { name: 'cond/Merge'"), 0, chain);
+  text.replace(text.find("input: 'cond/c' input: 'cond/mul'"), 34, "input: 'cond/c' input: '" + last + "'");
+  tensorflow::GraphDef def = parse(text);
+  std::vector<WhileFrameBody> frames;
+  tf_import::lower_v1_control_flow(def, frames);
+  ASSERT_EQ(frames.size(), 2u) << "a then frame and an else frame";
+  const tensorflow::NodeDef* frame = find(def, "cond/Merge/remo_if");
+  ASSERT_NE(frame, nullptr);
+  EXPECT_EQ(frame->op(), tf_import::kIfFrameOp);
+  EXPECT_EQ(inputs(frame), (std::vector<std::string>{"p", "x"})) << "the predicate; the else side reads no Switch";
+  EXPECT_EQ(find(def, "cond/Merge")->op(), "Identity");
+  EXPECT_EQ(inputs(find(def, "cond/Merge")), std::vector<std::string>{"cond/Merge/remo_if"});
+  EXPECT_EQ(find(def, "cond/big0"), nullptr) << "the branch went into the If";
+  EXPECT_EQ(frames[0].invariants, std::vector<std::string>{"cond/mul/Switch"}) << "one parameter per Switch read";
+  EXPECT_EQ(frames[0].results, std::vector<std::string>{"cond/big16"});
+  EXPECT_EQ(frames[1].results, std::vector<std::string>{"cond/c"});
+}
+
 TEST(TfControlFlowV1, NestedFramesCollapseInnermostFirst) {
   // The outer loop's body holds a loop of its own frame, entered from the outer body.
   std::string inner = enter("while/inner/Enter", "while/Identity", false, kTi);
@@ -235,6 +263,19 @@ TEST(TfControlFlowV1, ANodeReadOnlyByControlEdgesIsNoGraphOutput) {
   EXPECT_EQ(g->at(g->results()[0]).inputs()[0].node, g->find_node("y")->id());
 }
 
+TEST(TfControlFlowV1, AnAssertNothingReadsIsNoGraphOutput) {
+  ScratchDir dir("remo_tf_cf");
+  std::filesystem::path path = dir.path() / "assert.pbtxt";
+  std::ofstream(path) << node("x", "Placeholder", {}, "attr { key: 'dtype' value { type: DT_FLOAT } }") +
+                             node("ok", "Placeholder", {}, "attr { key: 'dtype' value { type: DT_BOOL } }") +
+                             node("check", "Assert", {"ok", "x"}) + node("y", "Relu", {"x"}, kT);
+  TfReadOptions options;
+  options.text = true;
+  std::unique_ptr<Graph> g = read_tf_model(path.string(), options);
+  ASSERT_EQ(g->results().size(), 1u) << "an Assert has no output to give";
+  EXPECT_EQ(g->at(g->results()[0]).inputs()[0].node, g->find_node("y")->id());
+}
+
 
 // Control flow v2: functions come from a lookup; here two small hand-written ones.
 std::string placeholder_node(const std::string& name, const char* type = "DT_INT32") {
@@ -264,6 +305,16 @@ tf_import::FunctionGraph lookup(const std::string& name) {
                            node("w", "While", {"i"}, "attr { key: 'cond' value { func { name: 'cond_fn' } } } "
                                                      "attr { key: 'body' value { func { name: 'loops_forever' } } }"),
                        {"i"}, {"w"});
+  if (name == "heavy_fn") {  // 17 additions: too many to compute when the branch is not taken
+    std::string text = placeholder_node("a");
+    std::string last = "a";
+    for (int k = 0; k < 17; ++k) {
+      std::string next = "add" + std::to_string(k);
+      text += node(next, "AddV2", {last, "a"}, kTi);
+      last = next;
+    }
+    return function_of(text, {"a"}, {last});
+  }
   if (name == "then_fn") return function_of(placeholder_node("a") + node("neg", "Neg", {"a"}, kTi), {"a"}, {"neg"});
   if (name == "else_fn") return function_of(placeholder_node("a"), {"a"}, {"a"});
   throw Error("no function '" + name + "'");
@@ -321,6 +372,38 @@ TEST(TfControlFlowV2, AnIfComputesBothBranchesAndSelects) {
   EXPECT_EQ(inputs(find(def, "if/remo_select_0")), (std::vector<std::string>{"if/remo_cond", "if/then/neg", "x"}))
       << "an int condition is cast to bool; the else branch returns its argument, the If's input";
   EXPECT_EQ(find(def, "if/remo_cond")->op(), "Cast");
+}
+
+TEST(TfControlFlowV2, AnIfWithAnExpensiveBranchKeepsItsBranchesApart) {
+  tensorflow::GraphDef def = parse(node("p", "Placeholder", {}, "attr { key: 'dtype' value { type: DT_BOOL } }") +
+                                   placeholder_node("x") +
+                                   node("if", "StatelessIf", {"p", "x"},
+                                        func_attr("then_branch", "heavy_fn") + func_attr("else_branch", "else_fn")) +
+                                   node("out", "Identity", {"if"}, kTi));
+  std::vector<WhileFrameBody> frames;
+  tf_import::lower_v2_control_flow(def, lookup, frames);
+  ASSERT_EQ(frames.size(), 2u) << "a then frame and an else frame";
+  const tensorflow::NodeDef* frame = find(def, "if/remo_if");
+  ASSERT_NE(frame, nullptr);
+  EXPECT_EQ(frame->op(), tf_import::kIfFrameOp);
+  EXPECT_EQ(inputs(frame), (std::vector<std::string>{"p", "x", "x"})) << "cond, else inputs, then inputs";
+  EXPECT_EQ(inputs(find(def, "if")), std::vector<std::string>{"if/remo_if"});
+  EXPECT_EQ(frames[0].results, std::vector<std::string>{"add16"});
+  EXPECT_EQ(frames[1].results, std::vector<std::string>{"a"});
+  EXPECT_EQ(find(def, "if/then/add0"), nullptr) << "nothing of the branches is cloned into the graph";
+
+  Graph g;
+  tensorflow::GraphDef again = parse(node("p", "Placeholder", {}, "attr { key: 'dtype' value { type: DT_BOOL } }") +
+                                     placeholder_node("x") +
+                                     node("if", "If", {"p", "x"},
+                                          func_attr("then_branch", "heavy_fn") + func_attr("else_branch", "else_fn")) +
+                                     node("out", "Identity", {"if"}, kTi));
+  tf_import::FunctionLookup functions = lookup;
+  tf_import::build_graph(g, again, &functions);
+  Node* built = g.find_node("if/remo_if");
+  ASSERT_NE(built, nullptr);
+  EXPECT_EQ(std::get<GraphPtr>(built->attrs.at("then_body"))->results().size(), 1u);
+  EXPECT_EQ(std::get<std::vector<std::string>>(built->attrs.at("else_body:captures")), std::vector<std::string>{"a"});
 }
 
 TEST(TfControlFlowV2, AFunctionThatDoesNotFitItsCallIsNamed) {
