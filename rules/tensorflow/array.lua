@@ -94,10 +94,10 @@ remo.translate("tf.Cumsum", function(node)
                  {exclusive = node:attr("exclusive", false), reverse = node:attr("reverse", false)})
 end)
 
--- Range(start, limit, delta) in the type of its inputs (Tidx).
+-- Range(start, limit, delta) of scalars, in the type of its Tidx attribute (that of its inputs).
 remo.translate("tf.Range", function(node)
   local start = node:input(1)
-  return remo.op("opset4.Range", {start, node:input(2), node:input(3)}, {output_type = start:type()})
+  return remo.op("opset4.Range", {start, node:input(2), node:input(3)}, {output_type = node:attr("Tidx", start:type())})
 end)
 
 -- Fill(dims, value) and BroadcastTo(input, shape).
@@ -248,4 +248,55 @@ end)
 remo.translate("tf.ReverseSequence", function(node)
   return remo.op("opset1.ReverseSequence", {node:input(1), node:input(2)},
                  {seq_axis = node:attr("seq_dim"), batch_axis = node:attr("batch_dim", 0)})
+end)
+
+-- ShapeN: the shape of each input, in out_type.
+remo.translate("tf.ShapeN", function(node)
+  local outs = {}
+  for i = 1, node:input_count() do
+    outs[i] = remo.op("opset3.ShapeOf", {node:input(i)}, {output_type = node:attr("out_type", "i32")})
+  end
+  return outs
+end)
+
+-- InvertPermutation: y[x[i]] = i.
+remo.translate("tf.InvertPermutation", function(node)
+  local x = node:input(1)
+  local t = x:type()
+  local n = remo.op("opset3.ShapeOf", {x}, {output_type = t})
+  local counting = remo.op("opset4.Range", {remo.const({0}, t, {}), remo.op("opset1.Squeeze", {n, scalar(0)}),
+                                           remo.const({1}, t, {})}, {output_type = t})
+  local zeros = remo.op("opset3.Broadcast", {remo.const({0}, t, {}), n})
+  return remo.op("opset12.ScatterElementsUpdate", {zeros, x, counting, scalar(0)}, {reduction = "none"})
+end)
+
+-- Roll(input, shift, axis): elements move shift places along each axis, wrapping around; the
+-- shifts and axes are constants and the rolled dimensions static. Each axis becomes two slices,
+-- swapped by a Concat.
+remo.translate("tf.Roll", function(node)
+  local y = node:input(1)
+  local shape = y:shape()
+  if shape == nil then error("Roll needs an input of known shape") end
+  local shifts = util.const_values(node:input(2), "Roll's shift")
+  local axes = util.const_values(node:input(3), "Roll's axis")
+  if #shifts == 1 and #axes > 1 then for i = 2, #axes do shifts[i] = shifts[1] end end
+  if #axes == 1 and #shifts > 1 then for i = 2, #shifts do axes[i] = axes[1] end end
+  local total = {}
+  for i, a in ipairs(axes) do
+    a = util.axis(a, #shape)
+    total[a] = (total[a] or 0) + shifts[i]
+  end
+  for a, s in pairs(total) do
+    local n = shape[a + 1]
+    if n < 0 then error("Roll needs a static dimension " .. a) end
+    local k = n > 0 and s % n or 0
+    if k ~= 0 then
+      local function part(from, to)
+        return remo.op("opset8.Slice", {y, remo.const({from}, "i64"), remo.const({to}, "i64"), remo.const({1}, "i64"),
+                                        remo.const({a}, "i64")})
+      end
+      y = remo.op("opset1.Concat", {part(n - k, n), part(0, n - k)}, {axis = a})
+    end
+  end
+  return y
 end)

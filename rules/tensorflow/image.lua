@@ -284,3 +284,201 @@ remo.translate("tf.CropAndResize", function(node)
                                                remo.op("opset1.Unsqueeze", {in_x, i64s({1, 3})})})
   return remo.op("opset1.Select", {inside, out, c(node:attr("extrapolation_value", 0.0))})
 end)
+
+-- ResizeBicubic as two products with constant interpolation matrices, [out_h, H] on the rows and
+-- [W, out_w] on the columns, computed here from TensorFlow's kernel: Keys' cubic with a = -0.5
+-- and taps outside the image dropped (weights renormalized) with half_pixel_centers, else a =
+-- -0.75 with taps clamped to the border; the fraction is rounded to 1/1024 as TensorFlow's
+-- coefficient table does. Needs static sizes.
+local TABLE = 1024
+
+-- v rounded to f32: TensorFlow computes sample positions in f32, and a position on a boundary in
+-- exact arithmetic may fall to either side of it there.
+local function f32(v) return (string.unpack("<f", string.pack("<f", v))) end
+
+local function round_half_even(v)
+  local f = math.floor(v)
+  local d = v - f
+  if d > 0.5 or (d == 0.5 and f % 2 == 1) then return f + 1 end
+  return f
+end
+
+local function bicubic_matrix(n_in, n_out, align, half)
+  local a = half and -0.5 or -0.75
+  local function near(x) return ((a + 2) * x - (a + 3)) * x * x + 1 end        -- |d| <= 1
+  local function far(x) return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a end  -- 1 < |d| < 2
+  local scale = f32((align and n_out > 1) and (n_in - 1) / (n_out - 1) or n_in / n_out)
+  local m = {}
+  for i = 1, n_out * n_in do m[i] = 0.0 end
+  for o = 0, n_out - 1 do
+    local pos = half and f32(f32((o + 0.5) * scale) - 0.5) or f32(o * scale)
+    local base = math.floor(pos)
+    local offset = round_half_even(f32(f32(pos - base) * TABLE))
+    local d = offset / TABLE
+    local w = {far(1 + d), near(d), near(1 - d), far(2 - d)}
+    local taps = {}
+    local sum = 0.0
+    for k = 1, 4 do
+      local idx = base - 2 + k
+      local clamped = math.min(math.max(idx, 0), n_in - 1)
+      if half and clamped ~= idx then w[k] = 0.0 end
+      taps[k] = clamped
+      sum = sum + w[k]
+    end
+    for k = 1, 4 do
+      local weight = (half and math.abs(sum) > 0) and w[k] / sum or w[k]
+      local at = o * n_in + taps[k] + 1
+      m[at] = m[at] + weight
+    end
+  end
+  return m
+end
+
+-- A resize of NHWC images (f32 output) whose every output row/column is a fixed weighting of the
+-- input's: matrix(n_in, n_out) gives the [n_out, n_in] weights of one axis, row-major.
+local function separable_resize(node, matrix)
+  local x = node:input(1)
+  local shape = x:shape()
+  if shape == nil or #shape ~= 4 or shape[2] < 0 or shape[3] < 0 then
+    error(node.type .. " needs a rank-4 input of static height and width: give it with --input_shape")
+  end
+  local size = util.const_values(node:input(2), node.type .. "'s size")
+  if x:type() ~= "f32" then x = remo.op("opset1.Convert", {x}, {destination_type = "f32"}) end
+  local rows = remo.const(matrix(shape[2], size[1]), "f32", {size[1], shape[2]})
+  local cols = remo.const(matrix(shape[3], size[2]), "f32", {size[2], shape[3]})
+  local y = util.to_channels_first(x, 4)                                     -- [N, C, H, W]
+  y = remo.op("opset1.MatMul", {rows, y})                                    -- [N, C, out_h, W]
+  y = remo.op("opset1.MatMul", {y, cols}, {transpose_b = true})              -- [N, C, out_h, out_w]
+  return util.to_channels_last(y, 4)
+end
+
+remo.translate("tf.ResizeBicubic", function(node)
+  local align, half = node:attr("align_corners", false), node:attr("half_pixel_centers", false)
+  if align and half then error("ResizeBicubic: align_corners and half_pixel_centers cannot both be true") end
+  return separable_resize(node, function(n_in, n_out) return bicubic_matrix(n_in, n_out, align, half) end)
+end)
+
+-- ResizeArea: each output pixel averages the input area it covers, partly covered pixels by the
+-- covered fraction (indices past the border read the last pixel).
+remo.translate("tf.ResizeArea", function(node)
+  local align = node:attr("align_corners", false)
+  return separable_resize(node, function(n_in, n_out)
+    local scale = (align and n_out > 1) and (n_in - 1) / (n_out - 1) or n_in / n_out
+    local m = {}
+    for i = 1, n_out * n_in do m[i] = 0.0 end
+    for o = 0, n_out - 1 do
+      local from, to = o * scale, (o + 1) * scale
+      for i = math.floor(from), math.ceil(to) - 1 do
+        local covered = math.min(i + 1, to) - math.max(i, from)
+        local at = o * n_in + math.min(i, n_in - 1) + 1
+        m[at] = m[at] + covered / scale
+      end
+    end
+    return m
+  end)
+end)
+
+-- The kernels of ScaleAndTranslate by name: radius and weight at distance d >= 0.
+local function sinc(x)
+  if math.abs(x) < 1e-12 then return 1.0 end
+  return math.sin(math.pi * x) / (math.pi * x)
+end
+local function lanczos(n)
+  return n, function(d) if d > n then return 0.0 end return sinc(d) * sinc(d / n) end
+end
+local KERNELS = {
+  lanczos1 = function() return lanczos(1) end,
+  lanczos3 = function() return lanczos(3) end,
+  lanczos5 = function() return lanczos(5) end,
+  gaussian = function()
+    local sigma = 0.5
+    return 1.5, function(d) if d >= 1.5 then return 0.0 end return math.exp(-d * d / (2 * sigma * sigma)) end
+  end,
+  box = function()
+    return 1.0, function(d) if d < 0.5 then return 1.0 elseif d == 0.5 then return 0.5 end return 0.0 end
+  end,
+  triangle = function() return 1.0, function(d) return math.max(0.0, 1.0 - d) end end,
+  keyscubic = function()
+    return 2.0, function(d)
+      if d >= 2 then return 0.0 end
+      if d >= 1 then return ((-0.5 * d + 2.5) * d - 4.0) * d + 2.0 end
+      return (1.5 * d - 2.5) * d * d + 1.0
+    end
+  end,
+  mitchellcubic = function()
+    return 2.0, function(d)
+      if d >= 2 then return 0.0 end
+      if d >= 1 then return (((-7.0 / 18.0) * d + 2.0) * d - 10.0 / 3.0) * d + 16.0 / 9.0 end
+      return ((7.0 / 6.0) * d - 2.0) * d * d + 8.0 / 9.0
+    end
+  end,
+}
+
+-- ScaleAndTranslate(images, size, scale, translation): output pixel x samples the input at
+-- (x + 0.5 - translation) / scale with the named kernel, widened by 1/scale when antialiasing a
+-- downscale; the weights of each output pixel are normalized, and pixels sampling outside the
+-- input are 0.
+remo.translate("tf.ScaleAndTranslate", function(node)
+  local kind = node:attr("kernel_type", "lanczos3")
+  local make = KERNELS[kind]
+  if make == nil then error("ScaleAndTranslate kernel_type '" .. kind .. "' is not supported") end
+  local radius, kernel = make()
+  local antialias = node:attr("antialias", true)
+  local scales = util.const_values(node:input(3), "ScaleAndTranslate's scale")
+  local shifts = util.const_values(node:input(4), "ScaleAndTranslate's translation")
+  -- In f32, a tap on the kernel's radius in exact arithmetic may fall just inside it.
+  local axis = 0
+  return separable_resize(node, function(n_in, n_out)
+    axis = axis + 1
+    local inv = f32(1 / scales[axis])
+    local shift = f32(-inv * shifts[axis])
+    local widen = antialias and math.max(inv, 1.0) or 1.0
+    local narrow = f32(1 / widen)
+    local m = {}
+    for i = 1, n_out * n_in do m[i] = 0.0 end
+    for o = 0, n_out - 1 do
+      local at = f32(f32((o + 0.5) * inv) + shift)
+      if at >= 0 and at <= n_in then
+        local first = math.min(math.max(math.ceil(f32(at - radius * widen - 0.5)), 0), n_in - 1)
+        local last = math.min(math.max(math.floor(f32(at + radius * widen - 0.5)), 0), n_in - 1)
+        local w, sum = {}, 0.0
+        for i = first, last do
+          w[i] = kernel(math.abs(f32(f32(i + 0.5 - at) * narrow)))
+          sum = sum + w[i]
+        end
+        for i = first, last do
+          m[o * n_in + i + 1] = math.abs(sum) > 0 and w[i] / sum or w[i]
+        end
+      end
+    end
+    return m
+  end)
+end)
+
+-- ExtractImagePatches(images, ksizes, strides, rates, padding): each output pixel holds its
+-- [kh, kw, C] neighbourhood, flattened. A convolution with a one-hot filter of kh*kw*C outputs
+-- copies exactly that (floating-point images).
+remo.translate("tf.ExtractImagePatches", function(node)
+  local x = node:input(1)
+  local shape = x:shape()
+  if shape == nil or #shape ~= 4 or shape[4] < 0 then
+    error("ExtractImagePatches needs a rank-4 input with a static channel count")
+  end
+  if not util.is_float(x) then error("ExtractImagePatches needs floating-point images, got " .. x:type()) end
+  local k = node:attr("ksizes")
+  local kh, kw, c = k[2], k[3], shape[4]
+  local n = kh * kw * c
+  local filter = {}
+  for i = 1, n * n do filter[i] = 0.0 end
+  for i = 0, n - 1 do filter[i * n + i + 1] = 1.0 end  -- [kh, kw, C, n] row-major: entry (i, i)
+  local w = remo.const(filter, x:type(), {n, n})
+  w = remo.op("opset1.Reshape", {w, remo.const({kh, kw, c, n}, "i64")}, {special_zero = false})
+  w = remo.op("opset1.Transpose", {w, remo.const({3, 2, 0, 1}, "i64")})
+  local s, r = node:attr("strides"), node:attr("rates")
+  local padding = node:attr("padding")
+  if padding ~= "SAME" and padding ~= "VALID" then error("padding '" .. padding .. "' is not one of SAME, VALID") end
+  local y = remo.op("opset1.Convolution", {util.to_channels_first(x, 4), w}, {
+    strides = {s[2], s[3]}, dilations = {r[2], r[3]}, pads_begin = {0, 0}, pads_end = {0, 0},
+    auto_pad = padding == "SAME" and "same_upper" or "valid"})
+  return util.to_channels_last(y, 4)
+end)

@@ -429,6 +429,11 @@ def unet(tf, L):
         d1 = d1 + tf.compat.v1.image.resize_bilinear(tf.nn.avg_pool2d(d1, 4, 4, "VALID"), [32, 32], align_corners=True)
         d1 = d1 + tf.compat.v1.image.resize_nearest_neighbor(e2, [32, 32])[..., :8]
         d1 = d1 - tf.image.resize(e3, [32, 32], "nearest")[..., :8]
+        d1 = d1 + tf.image.resize(e2, [32, 32], "bicubic")[..., 8:]  # half-pixel Keys cubic
+        small = tf.image.resize(d1, [12, 10], "lanczos3", antialias=True)  # ScaleAndTranslate
+        small = small + tf.image.resize(d1, [12, 10], "bilinear", antialias=True) + tf.image.resize(d1, [12, 10], "area")
+        d1 = d1 + tf.image.resize(small, [32, 32], "mitchellcubic")
+        d1 = d1 * tf.compat.v1.image.resize_bicubic(tf.nn.avg_pool2d(d1, 2, 2, "VALID"), [32, 32], align_corners=True)
         d1 = d1 + tf.nn.conv2d_transpose(e2, L.w.filter([3, 3, 8, 16], 144), [1, 33, 33, 8], 2, "VALID")[:, 1:, 1:, :]
         return L.conv(d1, 2, 1, act="sigmoid", norm="bias")
     return fn, [1, 32, 32, 3]
@@ -589,6 +594,10 @@ def ops_mix(tf, L):
         y = tf.math.l2_normalize(y, axis=-1) + tf.nn.lrn(y, 1, 1.0, 0.5, 0.5)
         v = tf.nn.conv3d(tf.reshape(y, [1, 2, 4, 8, 4]), w3, [1, 1, 1, 1, 1], "SAME")
         y = y + tf.reshape(v, [1, 8, 8, 4])
+        y = tf.roll(y, [3, -2], [1, 2]) + tf.math.atan2(y, tf.roll(y, 1, 3))  # Swin-style shifted windows
+        patches = tf.image.extract_patches(y, [1, 2, 2, 1], [1, 2, 2, 1], [1, 1, 1, 1], "VALID")  # [1, 4, 4, 16]
+        y = y + tf.reshape(tf.nn.depth_to_space(patches, 2), [1, 8, 8, 4]) * 0.5
+        y = y + tf.math.xlogy(tf.nn.relu(y), tf.abs(y) + 0.5)
         flat = tf.reshape(y, [8, 32])
         cs = tf.cumsum(flat, axis=1, exclusive=True, reverse=True)
         rev = tf.reverse(flat, [0, 1])
@@ -653,6 +662,62 @@ def keras_layers(tf, L):
     return (lambda t: model(t, training=False)), [1, 16, 16, 3]
 
 
+def save_v1_graph(tf, name, out_dir: Path):
+    """A slim-style MobileNet built the TF1 way, in graph mode with variables (their read
+    Identities stay in the frozen graph) and a PlaceholderWithDefault, frozen by
+    graph_util.convert_variables_to_constants."""
+    import numpy as np
+
+    v1 = tf.compat.v1
+    rng = np.random.default_rng(99)
+    shape = [1, 32, 32, 3]
+    graph = tf.Graph()
+    with graph.as_default():
+        x = v1.placeholder(tf.float32, shape, name="input")
+
+        def variable(vname, value):
+            return v1.get_variable(vname, initializer=tf.constant(np.asarray(value, np.float32)))
+
+        def conv_bn(t, scope, cout, k, stride=1, depthwise=False):
+            with v1.variable_scope(scope):
+                cin = int(t.shape[-1])
+                if depthwise:
+                    w = variable("depthwise_weights", rng.standard_normal([k, k, cin, 1]) * (2.0 / (k * k)) ** 0.5)
+                    t = tf.nn.depthwise_conv2d(t, w, [1, stride, stride, 1], "SAME")
+                    cout = cin
+                else:
+                    w = variable("weights", rng.standard_normal([k, k, cin, cout]) * (2.0 / (k * k * cin)) ** 0.5)
+                    t = tf.nn.conv2d(t, w, stride, "SAME")
+                gamma = variable("gamma", rng.uniform(0.5, 1.5, [cout]))
+                beta = variable("beta", rng.standard_normal([cout]) * 0.1)
+                mean = variable("moving_mean", rng.standard_normal([cout]) * 0.1)
+                var = variable("moving_variance", rng.uniform(0.5, 1.5, [cout]))
+                t = v1.nn.fused_batch_norm(t, gamma, beta, mean, var, epsilon=0.001, is_training=False)[0]
+                return tf.nn.relu6(t)
+
+        y = conv_bn(x, "Conv2d_0", 8, 3, 2)
+        for i, (cout, stride) in enumerate(((16, 1), (32, 2), (32, 1))):
+            y = conv_bn(y, f"Conv2d_{i + 1}_depthwise", 0, 3, stride, depthwise=True)
+            y = conv_bn(y, f"Conv2d_{i + 1}_pointwise", cout, 1)
+        # slim's dropout is the identity at inference; a PlaceholderWithDefault scales instead.
+        scale = v1.placeholder_with_default(1.0, [], name="scale")
+        y = tf.nn.avg_pool2d(y, [8, 8], 1, "VALID") * scale
+        with v1.variable_scope("Logits"):
+            w = variable("weights", rng.standard_normal([1, 1, 32, 10]) * 0.3)
+            b = variable("biases", rng.standard_normal([10]) * 0.1)
+            logits = tf.squeeze(tf.nn.bias_add(tf.nn.conv2d(y, w, 1, "VALID"), b), [1, 2], name="SpatialSqueeze")
+        out = tf.concat([logits, tf.nn.softmax(logits)], -1, name="Predictions")
+        with v1.Session(graph=graph) as session:
+            session.run(v1.global_variables_initializer())
+            frozen = v1.graph_util.convert_variables_to_constants(session, graph.as_graph_def(), ["Predictions"])
+            data = rng.standard_normal(shape).astype(np.float32)
+            result = session.run(out, {x: data})
+    (out_dir / f"{name}.pb").write_bytes(frozen.SerializeToString())
+    np.save(out_dir / f"{name}.input.npy", data)
+    np.save(out_dir / f"{name}.output.npy", result)
+    print(f"{Path(__file__).stem}: wrote {name}.pb ({len(frozen.node)} nodes)", file=sys.stderr)
+
+
 def remapped(tf, graph):
     """The graph after TensorFlow's CPU remapper: what a graph optimized for serving holds
     (_FusedConv2D, _FusedDepthwiseConv2dNative, _FusedMatMul, _FusedBatchNormEx, _MklSwish)."""
@@ -703,6 +768,7 @@ MODELS = {
     "slim_mobilenet_v2": slim_mobilenet_v2, "slim_nasnet": slim_nasnet, "resnext": resnext, "densenet": densenet,
     "unet": unet, "tcn": tcn, "stn": stn, "yolo": yolo, "bert": bert, "ops_mix": ops_mix,
     "grappler_fused": grappler_fused, "keras_encoder": keras_encoder, "keras_layers": keras_layers,
+    "slim_v1_graph": None,  # built in graph mode by save_v1_graph
 }
 
 
@@ -740,6 +806,9 @@ def build_models(models: dict, out_dir: Path):
     # kernels then refuse; the reference output is computed from the plain ops.
     tf.config.optimizer.set_experimental_options({"remapping": False})
     for i, (name, maker) in enumerate(sorted(models.items())):
+        if maker is None:
+            save_v1_graph(tf, name, out_dir)
+            continue
         layers = Layers(tf, i + 1)
         save(tf, name, maker(tf, layers), layers, out_dir)
 

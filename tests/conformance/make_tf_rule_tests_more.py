@@ -57,6 +57,27 @@ def unary_cases():
     return out
 
 
+def more_math_cases():
+    out = []
+    y = np.array([1.0, -1.0, 0.0, 2.0, -0.5, 0.0, 3.0, -3.0], np.float32)
+    x = np.array([1.0, -2.0, 1.0, 0.0, 0.0, -1.0, -1.0, -1.0], np.float32)
+    out.append(case("Atan2 in every quadrant and on the axes", "Atan2", [("a", y), ("b", x)], {},
+                    lambda u, w: raw.Atan2(y=u, x=w)))
+    a = np.array([0.0, 1.5, -2.0, 0.0], np.float32)
+    b = np.array([0.0, 2.0, 0.5, 3.0], np.float32)
+    for op in ("Xdivy", "Xlogy", "Xlog1py"):
+        fn = getattr(raw, op)
+        out.append(case(f"{op} with zeros", op, [("a", a), ("b", b)], {}, lambda u, w, fn=fn: fn(x=u, y=w)))
+    out.append(case("L2Loss", "L2Loss", [("x", arr([2, 3]))], {}, lambda u: raw.L2Loss(t=u)))
+    ia, ib = np.array([12, -7, 5, 255], np.int32), np.array([10, 3, 1, 4], np.int32)
+    for op in ("BitwiseAnd", "BitwiseOr", "BitwiseXor", "LeftShift", "RightShift"):
+        fn = getattr(raw, op)
+        out.append(case(op, op, [("a", ia), ("b", ib)], {}, lambda u, w, fn=fn: fn(x=u, y=w)))
+    out.append(case("Invert", "Invert", [("x", ia)], {}, lambda u: raw.Invert(x=u)))
+    out.append(case("IsFinite", "IsFinite", [("x", arr([5]))], {}, lambda u: raw.IsFinite(x=u)))
+    return out
+
+
 def logic_cases():
     out = []
     a, b = arr([2, 3]), arr([3])
@@ -223,6 +244,15 @@ def array_cases():
                     lambda u, n: raw.ReverseSequence(input=u, seq_lengths=n, seq_dim=1, batch_dim=0), consts=("n",)))
     out.append(case("BiasAddV1", "BiasAddV1", [("x", arr([2, 3])), ("b", arr([3]))], {},
                     lambda u, b: raw.BiasAddV1(value=u, bias=b), consts=("b",)))
+    out.append(multi("ShapeN", "ShapeN", [("a", arr([2, 3])), ("b", arr([4]))], {"N": 2, "out_type": "i64"},
+                     lambda u, w: raw.ShapeN(input=[u, w], out_type=tf.int64), 2))
+    out.append(case("InvertPermutation", "InvertPermutation", [("p", np.array([2, 0, 3, 1], np.int32))], {},
+                    lambda u: raw.InvertPermutation(x=u)))
+    for shift, axis in (([2], [1]), ([-1, 3], [0, 2]), ([1, 1], [1, 1])):
+        out.append(case(f"Roll shift {shift} axis {axis}", "Roll",
+                        [("x", sl), ("s", np.array(shift, np.int32)), ("a", np.array(axis, np.int32))], {},
+                        lambda u, s_, a, shift=shift, axis=axis: raw.Roll(input=u, shift=s_, axis=a),
+                        consts=("s", "a")))
     out.append(case("EuclideanNorm", "EuclideanNorm", [("x", sl), ("a", np.array([1], np.int32))],
                     {"keep_dims": True}, lambda u, a: raw.EuclideanNorm(input=u, axis=a, keep_dims=True),
                     consts=("a",)))
@@ -241,6 +271,42 @@ def image_cases():
                             {"align_corners": align, "half_pixel_centers": half},
                             lambda u, s, fn=fn, a=align, h=half: fn(images=u, size=s, align_corners=a,
                                                                     half_pixel_centers=h), consts=("s",)))
+    for size, align, half in (([5, 7], False, False), ([5, 7], True, False), ([6, 3], False, True),
+                              ([2, 9], False, True), ([1, 1], True, False)):
+        out.append(case(f"ResizeBicubic to {size} align_corners {align} half_pixel_centers {half}", "ResizeBicubic",
+                        [("x", img), ("s", np.array(size, np.int32))],
+                        {"align_corners": align, "half_pixel_centers": half},
+                        lambda u, s, a=align, h=half: raw.ResizeBicubic(images=u, size=s, align_corners=a,
+                                                                        half_pixel_centers=h), consts=("s",)))
+    for size, align in (([2, 3], False), ([5, 7], False), ([3, 2], True), ([2, 5], False)):
+        out.append(case(f"ResizeArea to {size} align_corners {align}", "ResizeArea",
+                        [("x", img), ("s", np.array(size, np.int32))], {"align_corners": align},
+                        lambda u, s, a=align: raw.ResizeArea(images=u, size=s, align_corners=a), consts=("s",)))
+    big = arr([1, 6, 7, 2])
+    for kernel, size, scale, shift, anti in (("lanczos3", [3, 4], [0.5, 4 / 7], [0.0, 0.0], True),
+                                            ("lanczos5", [9, 10], [1.5, 10 / 7], [0.0, 0.0], True),
+                                            ("triangle", [3, 3], [0.5, 3 / 7], [0.0, 0.0], False),
+                                            ("keyscubic", [4, 9], [4 / 6, 9 / 7], [0.3, -0.2], True),
+                                            ("mitchellcubic", [3, 5], [0.5, 5 / 7], [0.0, 0.0], True),
+                                            ("gaussian", [4, 4], [4 / 6, 4 / 7], [0.0, 0.0], True),
+                                            ("box", [3, 14], [0.5, 2.0], [0.0, 0.0], True),
+                                            ("lanczos1", [3, 4], [0.5, 4 / 7], [0.0, 0.0], True)):
+        out.append(case(f"ScaleAndTranslate {kernel} to {size} translation {shift} antialias {anti}",
+                        "ScaleAndTranslate",
+                        [("x", big), ("s", np.array(size, np.int32)), ("sc", np.array(scale, np.float32)),
+                         ("t", np.array(shift, np.float32))], {"kernel_type": kernel, "antialias": anti},
+                        lambda u, s, sc, t, k=kernel, a=anti: raw.ScaleAndTranslate(
+                            images=u, size=s, scale=sc, translation=t, kernel_type=k, antialias=a),
+                        consts=("s", "sc", "t")))
+    patches = arr([1, 5, 6, 2])
+    for k, st, rate, padding in (([1, 2, 2, 1], [1, 1, 1, 1], [1, 1, 1, 1], "VALID"),
+                                 ([1, 3, 2, 1], [1, 2, 3, 1], [1, 1, 1, 1], "SAME"),
+                                 ([1, 2, 2, 1], [1, 1, 2, 1], [1, 2, 2, 1], "VALID")):
+        out.append(case(f"ExtractImagePatches ksizes {k[1:3]} strides {st[1:3]} rates {rate[1:3]} {padding}",
+                        "ExtractImagePatches", [("x", patches)],
+                        {"ksizes": k, "strides": st, "rates": rate, "padding": padding},
+                        lambda u, k=k, st=st, rate=rate, p=padding: raw.ExtractImagePatches(
+                            images=u, ksizes=k, strides=st, rates=rate, padding=p)))
     crop_img = arr([2, 5, 6, 2])
     crop_boxes = np.array([[0.1, 0.2, 0.8, 0.9], [0.5, 0.6, 0.1, 0.2], [-0.2, 0.3, 0.6, 1.3], [0.3, 0.3, 0.3, 0.3]],
                           np.float32)
@@ -452,8 +518,51 @@ def fused_cases():
     return out
 
 
+def error_cases():
+    """Inputs a translation must refuse with a message that says why."""
+    def refused(name, op, inputs, attrs, message, consts=()):
+        test = {"name": name, "inputs": {}, "constants": {}}
+        for n, a in inputs:
+            spec = {"type": base.TYPES[a.dtype.type], "shape": list(a.shape)}
+            if n in consts:
+                test["constants"][n] = {**spec, "values": a.ravel().tolist()}
+            else:
+                test["inputs"][n] = spec
+        if not test["constants"]:
+            del test["constants"]
+        test["nodes"] = [{"op": "tf." + op, "inputs": [n for n, _ in inputs], "outputs": ["y"], "attrs": attrs}]
+        test["outputs"] = ["y"]
+        test["expect"] = {"error": message}
+        return test
+
+    img = np.zeros([1, 4, 4, 2], np.float32)
+    size = np.array([8, 8], np.int32)
+    return [
+        refused("ResizeBilinear with align_corners and half_pixel_centers", "ResizeBilinear",
+                [("x", img), ("s", size)], {"align_corners": True, "half_pixel_centers": True},
+                "cannot both be true", consts=("s",)),
+        refused("ExtractImagePatches of integers", "ExtractImagePatches", [("x", np.zeros([1, 4, 4, 2], np.int32))],
+                {"ksizes": [1, 2, 2, 1], "strides": [1, 1, 1, 1], "rates": [1, 1, 1, 1], "padding": "VALID"},
+                "needs floating-point images"),
+        refused("CropAndResize with an unknown method", "CropAndResize",
+                [("x", img), ("b", np.zeros([1, 4], np.float32)), ("i", np.zeros([1], np.int32)), ("s", size)],
+                {"method": "bicubic"}, "is not one of bilinear, nearest", consts=("s",)),
+        refused("SpaceToBatchND of a dimension the block does not divide", "SpaceToBatchND",
+                [("x", np.zeros([1, 5, 4, 1], np.float32)), ("b", np.array([2, 2], np.int32)),
+                 ("p", np.zeros([2, 2], np.int32))], {}, "is not a multiple of block", consts=("b", "p")),
+        refused("Conv2DBackpropInput with input_sizes that do not fit", "Conv2DBackpropInput",
+                [("s", np.array([1, 2, 2, 4], np.int32)), ("w", np.zeros([3, 3, 4, 2], np.float32)),
+                 ("dy", np.zeros([1, 3, 3, 2], np.float32))], {"strides": [1, 2, 2, 1], "padding": "VALID"},
+                "do not fit", consts=("s", "w")),
+        refused("ScaleAndTranslate with an unknown kernel", "ScaleAndTranslate",
+                [("x", img), ("s", size), ("sc", np.array([2.0, 2.0], np.float32)),
+                 ("t", np.zeros([2], np.float32))], {"kernel_type": "sinc9"}, "is not supported",
+                consts=("s", "sc", "t")),
+    ]
+
+
 def main():
-    tests = unary_cases() + logic_cases() + array_cases() + image_cases() + nms_cases() + fused_cases()
+    tests = unary_cases() + more_math_cases() + logic_cases() + array_cases() + image_cases() + nms_cases() + fused_cases() + error_cases()
     doc = {"comment": "Tests of rules/tensorflow/*.lua, expectations computed by TensorFlow: written by "
                       "tests/conformance/make_tf_rule_tests_more.py, do not edit by hand.", "tests": tests}
     OUT.write_text(json.dumps(doc, indent=1) + "\n")
