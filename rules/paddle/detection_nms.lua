@@ -1,4 +1,4 @@
--- Paddle's multiclass_nms2 / multiclass_nms3 -> NonMaxSuppression-9 plus the gathers that build
+-- Paddle's multiclass_nms / multiclass_nms2 / multiclass_nms3 -> NonMaxSuppression-9 plus the gathers that build
 -- Paddle's outputs (the batched form: BBoxes [N, M, 4], Scores [N, C, M]):
 -- - Out [K, 6]: rows [label, score, x1, y1, x2, y2], image by image, labels ascending, best
 --   score first within a label (Paddle's order, which NMS-9 without sort_result_descending has);
@@ -20,6 +20,17 @@ local function dim(x, axis)  -- dimension `axis` of x as an i64 scalar
 end
 
 local LOWEST = -3.0e38  -- below any score threshold
+
+-- multiclass_nms (v1) has no Index output, and Paddle then gives [[-1]] (1 x 1) when nothing
+-- survives: rows [0, max(K, 1)) and columns [0, K > 0 ? 6 : 1) of Out with a row of -1 below.
+local function minus_one_when_empty(out)
+  local rows = remo.op("opset8.Gather", {remo.op("opset3.ShapeOf", {out}, {output_type = "i64"}), i64({0}), i64(0)})
+  local some = remo.op("opset1.Greater", {rows, i64({0})})
+  local padded = remo.op("opset1.Concat", {out, remo.const({-1, -1, -1, -1, -1, -1}, out:type(), {1, 6})}, {axis = 0})
+  local stop = remo.op("opset1.Concat", {remo.op("opset1.Maximum", {rows, i64({1})}),
+                                         remo.op("opset1.Select", {some, i64({6}), i64({1})})}, {axis = 0})
+  return remo.op("opset8.Slice", {padded, i64({0, 0}), stop, i64({1, 1})})
+end
 
 local function translate(node)
   local bboxes, scores = util.required(node, "BBoxes"), util.required(node, "Scores")
@@ -96,11 +107,13 @@ local function translate(node)
   local index = remo.op("opset1.Convert", {unsq(flat, 1)}, {destination_type = "i32"})
   local counts = remo.op("opset1.ReduceSum", {remo.op("opset1.Convert", {in_image}, {destination_type = "i32"}), i64({1})},
                          {keep_dims = false})
+  if node.op == "paddle.multiclass_nms" then out = minus_one_when_empty(out) end
   return util.outputs(node, {Out = out, Index = index, NmsRoisNum = counts})
 end
 
 remo.translate("paddle.multiclass_nms3", translate)
 remo.translate("paddle.multiclass_nms2", translate)
+remo.translate("paddle.multiclass_nms", translate)
 
 -- matrix_nms (Matrix NMS of SOLOv2): per image and class (but background_label), the nms_top_k
 -- best scores above score_threshold decay instead of being suppressed: a box's score is

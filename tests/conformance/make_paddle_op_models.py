@@ -181,6 +181,11 @@ def multiclass_nms(paddle, np, rng):
               (b2, clustered_boxes(np, rng, 2, 30, 1.0)),
               (s2, rng.uniform(0, 1, (2, 3, 30)).astype(np.float32))]
     outs = [r[k] for r in (r1, r2, r3) for k in ("Out", "Index", "NmsRoisNum")]
+    # multiclass_nms (v1): Out only; a threshold nothing passes gives Paddle's [[-1]].
+    for threshold in (0.3, 2.0):
+        outs.append(append_op(paddle, "multiclass_nms", {"BBoxes": b1, "Scores": s1}, {"Out": "float32"},
+                              {"background_label": 0, "score_threshold": threshold, "nms_top_k": 12, "keep_top_k": 15,
+                               "nms_threshold": 0.4, "normalized": False, "nms_eta": 1.0})["Out"])
     # matrix_nms, linear decay on pixel boxes and gaussian on normalized boxes of two images.
     m1 = paddle.vision.ops.matrix_nms(b1, s1, score_threshold=0.3, post_threshold=0.35, nms_top_k=15, keep_top_k=12,
                                       use_gaussian=False, background_label=0, normalized=False,
