@@ -73,8 +73,8 @@ end)
 
 -- while repeats its block while Condition holds. Loop-carried variables (the Out variables that
 -- exist before the op) start from their current values and take the block's results back each
--- iteration; the other variables the block reads are invariant; the Condition variable's value
--- at the end of an iteration decides the next one.
+-- iteration; the other variables the block reads are invariant (constants when known at
+-- conversion time); the Condition variable's value at the end of an iteration decides the next one.
 remo.translate("paddle.while", function(node)
   local body, captured = remo.body(node, "sub_block")
   local carried = util.inputs(node, "sub_block:carried")
@@ -94,9 +94,24 @@ remo.translate("paddle.while", function(node)
     inputs[#inputs + 1] = v
     tie(merged, #inputs - 1, j - 1, result - 1)
   end
+  -- Captured values known at conversion time become constants inside the body (last first, as
+  -- each removal renumbers the later Parameters). Besides saving an input, this keeps two Loops
+  -- from sharing one Constant input, which crashes OpenVINO 2026.4's CPU plugin when compiling.
+  local inlined = {}
+  for i = #captured, 1, -1 do
+    local known = captured[i]:value()
+    if known ~= nil then
+      body:constant_param(#carried + i, known, captured[i]:type(), captured[i]:shape())
+      inlined[i] = true
+    end
+  end
+  local param = #carried
   for i, value in ipairs(captured) do
-    inputs[#inputs + 1] = value
-    tie(invariant, #inputs - 1, #carried + i - 1)
+    if not inlined[i] then
+      inputs[#inputs + 1] = value
+      tie(invariant, #inputs - 1, param)
+      param = param + 1
+    end
   end
   for k = 0, outs - 1 do tie(last, k, k) end
   local values = {remo.op("opset5.Loop", inputs, {

@@ -197,9 +197,9 @@ def multiclass_nms(paddle, np, rng):
 
 
 def control_flow(paddle, np, rng):
-    """paddle.static.nn.cond taking each branch (conditional_block + select_input), and
+    """paddle.static.nn.cond taking each branch (conditional_block + select_input), a
     while_loop with loop-carried values, an invariant input, a weight used in the body and a
-    cond nested in the body."""
+    cond nested in the body, and a while_loop whose carried value grows."""
     x = paddle.static.data("x", [2, 3], "float32")
     y = paddle.static.data("y", [2, 3], "float32")
     total = paddle.sum(x)
@@ -217,9 +217,14 @@ def control_flow(paddle, np, rng):
         return [i + 1, paddle.tanh(step)]
 
     count, acc = paddle.static.nn.while_loop(condition, body, [i, y])
+
+    def grow(i, rows):  # a carried value that gains rows every iteration
+        return [i + 1, paddle.concat([rows, paddle.tanh(rows[-1:]) + x[:1]], axis=0)]
+
+    _, rows = paddle.static.nn.while_loop(lambda i, rows: i < limit, grow, [paddle.full([1], 1, "int64"), y * 1.0])
     inputs = [(x, rng.standard_normal((2, 3), dtype=np.float32) + 0.3),
               (y, rng.standard_normal((2, 3), dtype=np.float32))]
-    return inputs, [taken, skipped, count, acc], []
+    return inputs, [taken, skipped, count, acc, rows], []
 
 
 def rpn(paddle, np, rng):
