@@ -20,6 +20,22 @@ local function as_boolean(v)
   return remo.op("opset1.NotEqual", {v, remo.const(0, v:type())})
 end
 
+-- Captured values known at conversion time become constants inside the body (last first, as
+-- each removal renumbers the later Parameters; `own` Parameters come before the captured ones).
+-- Besides saving inputs, this keeps sub-graph ops from sharing one Constant input, which crashes
+-- OpenVINO 2026.4's CPU plugin when it compiles two Loops that do. Returns the inlined indices.
+local function inline_known(body, captured, own)
+  local inlined = {}
+  for i = #captured, 1, -1 do
+    local known = captured[i]:value()
+    if known ~= nil then
+      body:constant_param(own + i, known, captured[i]:type(), captured[i]:shape())
+      inlined[i] = true
+    end
+  end
+  return inlined
+end
+
 -- conditional_block runs its block when the scalar Cond is true (is_scalar_condition), or else
 -- when every Cond tensor has elements.
 remo.translate("paddle.conditional_block", function(node)
@@ -44,9 +60,14 @@ remo.translate("paddle.conditional_block", function(node)
     results = results or body:result_count()
     if body:result_count() ~= results then error("conditional_block: the branches have different output counts") end
     local ins, outs = {}, {}
+    local inlined = inline_known(body, captured, 0)
+    local param = 0
     for i, value in ipairs(captured) do
-      inputs[#inputs + 1] = value
-      tie(ins, #inputs - 1, i - 1)
+      if not inlined[i] then
+        inputs[#inputs + 1] = value
+        tie(ins, #inputs - 1, param)
+        param = param + 1
+      end
     end
     for k = 0, results - 1 do tie(outs, k, k) end
     attrs[branch[2] .. "_body"] = body
@@ -94,17 +115,7 @@ remo.translate("paddle.while", function(node)
     inputs[#inputs + 1] = v
     tie(merged, #inputs - 1, j - 1, result - 1)
   end
-  -- Captured values known at conversion time become constants inside the body (last first, as
-  -- each removal renumbers the later Parameters). Besides saving an input, this keeps two Loops
-  -- from sharing one Constant input, which crashes OpenVINO 2026.4's CPU plugin when compiling.
-  local inlined = {}
-  for i = #captured, 1, -1 do
-    local known = captured[i]:value()
-    if known ~= nil then
-      body:constant_param(#carried + i, known, captured[i]:type(), captured[i]:shape())
-      inlined[i] = true
-    end
-  end
+  local inlined = inline_known(body, captured, #carried)
   local param = #carried
   for i, value in ipairs(captured) do
     if not inlined[i] then
