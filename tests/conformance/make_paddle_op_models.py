@@ -285,9 +285,41 @@ def fpn(paddle, np, rng):
     return inputs, [collected, count, *multi, restore, *level_nums, joined, *multi2, restore2, *level_nums2], []
 
 
+def ssd_tiny(paddle, np, rng):
+    """An SSD end to end on two images: a small backbone with two feature levels, prior_box per
+    level, location and class heads, box_coder decoding with the prior variances, softmax and
+    multiclass_nms3."""
+    img = paddle.static.data("image", [2, 3, 64, 64], "float32")
+    f1 = paddle.nn.functional.relu(paddle.nn.Conv2D(3, 8, 3, stride=4, padding=1)(img))      # 16x16
+    f2 = paddle.nn.functional.relu(paddle.nn.Conv2D(8, 8, 3, stride=2, padding=1)(f1))       # 8x8
+    locs, confs, priors, variances = [], [], [], []
+    classes = 4
+    for feat, size in ((f1, 12.0), (f2, 28.0)):
+        box, var = paddle.vision.ops.prior_box(feat, img, min_sizes=[size], max_sizes=[size * 1.6], aspect_ratios=[2.0],
+                                               flip=True, clip=True)
+        per = box.shape[2]
+        loc = paddle.nn.Conv2D(8, per * 4, 3, padding=1)(feat)
+        conf = paddle.nn.Conv2D(8, per * classes, 3, padding=1)(feat)
+        locs.append(paddle.reshape(paddle.transpose(loc, [0, 2, 3, 1]), [0, -1, 4]))
+        confs.append(paddle.reshape(paddle.transpose(conf, [0, 2, 3, 1]), [0, -1, classes]))
+        priors.append(paddle.reshape(box, [-1, 4]))
+        variances.append(paddle.reshape(var, [-1, 4]))
+    loc = paddle.concat(locs, axis=1) * 0.5
+    conf = paddle.nn.functional.softmax(paddle.concat(confs, axis=1) * 1.5, axis=-1)
+    boxes = paddle.vision.ops.box_coder(paddle.concat(priors), paddle.concat(variances), loc,
+                                        code_type="decode_center_size")
+    nms = append_op(paddle, "multiclass_nms3", {"BBoxes": boxes, "Scores": paddle.transpose(conf, [0, 2, 1])},
+                    {"Out": "float32", "Index": "int32", "NmsRoisNum": "int32"},
+                    {"background_label": 0, "score_threshold": 0.3, "nms_top_k": 100, "keep_top_k": 20,
+                     "nms_threshold": 0.45, "normalized": True, "nms_eta": 1.0})
+    inputs = [(img, rng.standard_normal((2, 3, 64, 64), dtype=np.float32))]
+    return inputs, [nms["Out"], nms["Index"], nms["NmsRoisNum"]], []
+
+
 MODELS = {"crnn_lstm": crnn, "crnn_gru": crnn_gru, "rnn_states": rnn_states, "ssd_priors": ssd_priors,
           "yolo_head": yolo_head, "roi_align": roi_align, "multiclass_nms": multiclass_nms,
-          "control_flow": control_flow, "rpn": rpn, "fpn": fpn}
+          "control_flow": control_flow, "rpn": rpn, "fpn": fpn,
+          "ssd_tiny": ssd_tiny}
 
 
 def reference_outputs(prefix: Path, values):
