@@ -2,7 +2,8 @@
 """Saves small Paddle programs in the legacy inference format into the model cache and prints
 the folder: CRNN-style recognizers (the `rnn` op of paddle.nn.LSTM / GRU / SimpleRNN), detection
 post-processing ops and control flow, each built with paddle.static and saved with
-paddle.static.save_inference_model (PIR off, so the program is a ProgramDesc).
+paddle.static.save_inference_model, and dygraph Layers saved with paddle.jit.save (JIT_MODELS);
+PIR is off, so each program is a ProgramDesc.
 
 Runs under the venv (paddlepaddle CPU wheel). The folder layout is make_paddle_models.py's:
 NAME.pdmodel + NAME.pdiparams, NAME.input.npy (NAME.input_K.npy for each further input, in feed
@@ -322,6 +323,34 @@ MODELS = {"crnn_lstm": crnn, "crnn_gru": crnn_gru, "rnn_states": rnn_states, "ss
           "ssd_tiny": ssd_tiny}
 
 
+def dy2static(paddle, np, rng):
+    """A Layer with Python `if` and `while` on tensors, turned into conditional_block / while by
+    paddle.jit.save (dynamic-to-static), as exported models are."""
+    class Net(paddle.nn.Layer):
+        def __init__(self):
+            super().__init__()
+            self.fc = paddle.nn.Linear(3, 3)
+
+        def forward(self, x, n):
+            if paddle.mean(x) > 0:
+                y = self.fc(x)
+            else:
+                y = x - 1.0
+            i = paddle.zeros([1], "int64")
+            while i < n:
+                y = paddle.tanh(y) + x
+                i += 1
+            return y
+
+    spec = [paddle.static.InputSpec([None, 3], "float32", "x"), paddle.static.InputSpec([1], "int64", "n")]
+    return Net(), spec, [rng.standard_normal((2, 3), dtype=np.float32) + 0.5, np.array([3], dtype=np.int64)]
+
+
+# Saved with paddle.jit.save from a dygraph Layer: name -> builder(paddle, np, rng) returning
+# (layer, input_spec, input values).
+JIT_MODELS = {"dy2static": dy2static}
+
+
 def reference_outputs(prefix: Path, values):
     """Paddle's inference predictor on the saved files."""
     from paddle import inference
@@ -364,6 +393,18 @@ def build(out_dir: Path):
             np.save(out_dir / (f"{name}.output.npy" if k == 0 else f"{name}.output_{k}.npy"), y)
         if unordered:
             (out_dir / f"{name}.unordered").write_text("".join(f"{k}\n" for k in unordered))
+        print(f"make_paddle_op_models: wrote {name}.pdmodel", file=sys.stderr)
+    paddle.disable_static()
+    for name, builder in JIT_MODELS.items():
+        paddle.seed(0)
+        layer, spec, values = builder(paddle, np, np.random.default_rng(0))
+        layer.eval()
+        prefix = out_dir / name
+        paddle.jit.save(layer, str(prefix), input_spec=spec)
+        for k, value in enumerate(values):
+            np.save(out_dir / (f"{name}.input.npy" if k == 0 else f"{name}.input_{k}.npy"), value)
+        for k, y in enumerate(reference_outputs(prefix, values)):
+            np.save(out_dir / (f"{name}.output.npy" if k == 0 else f"{name}.output_{k}.npy"), y)
         print(f"make_paddle_op_models: wrote {name}.pdmodel", file=sys.stderr)
 
 
