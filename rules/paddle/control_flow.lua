@@ -1,4 +1,5 @@
--- Paddle control flow: conditional_block -> opset8.If, while -> opset5.Loop, select_input.
+-- Paddle control flow: conditional_block -> opset8.If, while -> opset5.Loop, select_input and
+-- select_output.
 -- The reader turns each sub-block into a body (see frontends/paddle/paddle_reader.h): Results
 -- for the op's Out variables (while: then its Condition variable), the enclosing variables the
 -- block reads as captured Parameters, while's loop-carried variables as its own first
@@ -45,7 +46,7 @@ remo.translate("paddle.conditional_block", function(node)
     if #conds ~= 1 then error("conditional_block: is_scalar_condition needs one Cond, got " .. #conds) end
     cond = scalar(as_boolean(conds[1]))
   else
-    cond = remo.const(true, "boolean")
+    cond = remo.const(1, "boolean")
     for _, c in ipairs(conds) do
       local count = remo.op("opset1.ReduceProd", {remo.op("opset3.ShapeOf", {c}, {output_type = "i64"}), remo.const({0}, "i64")},
                             {keep_dims = false})
@@ -129,4 +130,17 @@ remo.translate("paddle.while", function(node)
     body = body, merged_inputs = merged, invariant_inputs = invariant, last_outputs = last,
     concat_outputs = {}, current_iteration = -1, execution_condition = outs})}
   return util.outputs(node, {Out = values})
+end)
+
+-- select_output: X goes to Out[Mask]. Every Out gets X: the one Mask picks is right, and the
+-- others are read only by a branch that does not run.
+remo.translate("paddle.select_output", function(node)
+  local x = util.required(node, "X")
+  local count = 0
+  for _, slot in ipairs(node:attr("paddle:outputs", {})) do
+    if slot == "Out" then count = count + 1 end
+  end
+  local outs = {}
+  for k = 1, count do outs[k] = x end
+  return util.outputs(node, {Out = outs})
 end)
