@@ -53,6 +53,15 @@ def crnn_gru(paddle, np, rng):
     return crnn(paddle, np, rng, "gru")
 
 
+def im2sequence(paddle, np, rng):
+    """im2sequence (patches as rows, the older CRNN front end) with strides and uneven padding."""
+    x = paddle.static.data("x", [None, 3, 8, 10], "float32")
+    out = append_op(paddle, "im2sequence", {"X": x}, {"Out": "float32"},
+                    {"kernels": [2, 3], "strides": [2, 2], "paddings": [1, 0, 0, 1], "out_stride": [1, 1]})["Out"]
+    fc = paddle.nn.Linear(18, 5)(out)
+    return [(x, rng.standard_normal((2, 3, 8, 10), dtype=np.float32))], [out, fc], []
+
+
 def rnn_states(paddle, np, rng):
     """Every rnn mode with given initial states, time-major, returning the final states too;
     the LSTM takes per-sequence lengths. The sequence axis is static: OpenVINO's CPU plugin
@@ -317,7 +326,8 @@ def ssd_tiny(paddle, np, rng):
     return inputs, [nms["Out"], nms["Index"], nms["NmsRoisNum"]], []
 
 
-MODELS = {"crnn_lstm": crnn, "crnn_gru": crnn_gru, "rnn_states": rnn_states, "ssd_priors": ssd_priors,
+MODELS = {"crnn_lstm": crnn, "crnn_gru": crnn_gru, "rnn_states": rnn_states, "im2sequence": im2sequence,
+          "ssd_priors": ssd_priors,
           "yolo_head": yolo_head, "roi_align": roi_align, "multiclass_nms": multiclass_nms,
           "control_flow": control_flow, "rpn": rpn, "fpn": fpn,
           "ssd_tiny": ssd_tiny}
