@@ -326,9 +326,30 @@ def ssd_tiny(paddle, np, rng):
     return inputs, [nms["Out"], nms["Index"], nms["NmsRoisNum"]], []
 
 
+def nms_per_class(paddle, np, rng):
+    """multiclass_nms3 in the per-class form of Faster R-CNN heads: a box per row and class
+    [M, C, 4], Scores [M, C], rows of two images given by RoisNum; with and without keep_top_k."""
+    b = paddle.static.data("boxes", [None, 4, 4], "float32")
+    sc = paddle.static.data("scores", [None, 4], "float32")
+    num = paddle.static.data("num", [2], "int32")
+    slots = {"Out": "float32", "Index": "int32", "NmsRoisNum": "int32"}
+    r1 = append_op(paddle, "multiclass_nms3", {"BBoxes": b, "Scores": sc, "RoisNum": num}, slots,
+                   {"background_label": 0, "score_threshold": 0.05, "nms_top_k": 10, "keep_top_k": 9,
+                    "nms_threshold": 0.5, "normalized": False, "nms_eta": 1.0})
+    r2 = append_op(paddle, "multiclass_nms3", {"BBoxes": b, "Scores": sc, "RoisNum": num}, slots,
+                   {"background_label": -1, "score_threshold": 0.2, "nms_top_k": -1, "keep_top_k": -1,
+                    "nms_threshold": 0.3, "normalized": True, "nms_eta": 1.0})
+    per_image = [13, 9]
+    boxes = np.concatenate([clustered_boxes(np, rng, 1, n * 4, 100.0).reshape(n, 4, 4) for n in per_image])
+    scores = rng.dirichlet(np.ones(4) * 0.5, sum(per_image)).astype(np.float32)
+    inputs = [(b, boxes), (sc, scores), (num, np.array(per_image, dtype=np.int32))]
+    return inputs, [r1["Out"], r1["Index"], r1["NmsRoisNum"], r2["Out"], r2["Index"], r2["NmsRoisNum"]], []
+
+
 MODELS = {"crnn_lstm": crnn, "crnn_gru": crnn_gru, "rnn_states": rnn_states, "im2sequence": im2sequence,
           "ssd_priors": ssd_priors,
           "yolo_head": yolo_head, "roi_align": roi_align, "multiclass_nms": multiclass_nms,
+          "nms_per_class": nms_per_class,
           "control_flow": control_flow, "rpn": rpn, "fpn": fpn,
           "ssd_tiny": ssd_tiny}
 
