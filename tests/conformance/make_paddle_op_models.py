@@ -131,7 +131,8 @@ def ssd_priors(paddle, np, rng):
 
 
 def yolo_head(paddle, np, rng):
-    """yolo_box with clipping and scale_x_y, and an IoU-aware head without clipping."""
+    """yolo_box with clipping and scale_x_y, an IoU-aware head without clipping, and a head whose
+    grid size is dynamic."""
     x = paddle.static.data("x", [None, 21, 4, 5], "float32")         # 3 anchors x (5 + 2 classes)
     xi = paddle.static.data("xi", [None, 24, 4, 5], "float32")       # + 3 IoU channels
     size = paddle.static.data("size", [None, 2], "int32")
@@ -140,10 +141,14 @@ def yolo_head(paddle, np, rng):
                                         clip_bbox=True, scale_x_y=1.05)
     b2, s2 = paddle.vision.ops.yolo_box(xi, size, anchors, class_num=2, conf_thresh=0.2, downsample_ratio=16,
                                         clip_bbox=False, iou_aware=True, iou_aware_factor=0.4)
+    xd = paddle.static.data("xd", [None, 21, None, None], "float32")  # a grid known only at run time
+    b3, s3 = paddle.vision.ops.yolo_box(xd, size, anchors, class_num=2, conf_thresh=0.25, downsample_ratio=32,
+                                        clip_bbox=True)
     inputs = [(x, rng.standard_normal((2, 21, 4, 5), dtype=np.float32)),
               (xi, rng.standard_normal((2, 24, 4, 5), dtype=np.float32)),
-              (size, np.array([[64, 80], [40, 50]], dtype=np.int32))]
-    return inputs, [b1, s1, b2, s2], []
+              (size, np.array([[64, 80], [40, 50]], dtype=np.int32)),
+              (xd, rng.standard_normal((2, 21, 3, 6), dtype=np.float32))]
+    return inputs, [b1, s1, b2, s2, b3, s3], []
 
 
 def roi_align(paddle, np, rng):
