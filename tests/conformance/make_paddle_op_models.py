@@ -39,7 +39,11 @@ def crnn(paddle, np, rng, rnn_kind="lstm"):
     y = paddle.squeeze(y, axis=2)                          # [N, 32, 32]
     y = paddle.transpose(y, [0, 2, 1])                     # [N, W=32, C=32]
     if rnn_kind == "lstm":
-        y, _ = paddle.nn.LSTM(32, 24, num_layers=2, direction="bidirect")(y)
+        # initial states made as Paddle 2.x's recurrent layers made them
+        states = [append_op(paddle, "fill_constant_batch_size_like", {"Input": y}, {"Out": "float32"},
+                            {"shape": [4, -1, 24], "input_dim_idx": 0, "output_dim_idx": 1, "dtype": 5,
+                             "value": value, "str_value": "", "force_cpu": False})["Out"] for value in (0.1, -0.2)]
+        y, _ = paddle.nn.LSTM(32, 24, num_layers=2, direction="bidirect")(y, tuple(states))
     else:
         y, _ = paddle.nn.GRU(32, 24, num_layers=2, direction="bidirect")(y)
     y = paddle.nn.Linear(48, 11)(y)
