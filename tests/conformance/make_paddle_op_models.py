@@ -66,6 +66,23 @@ def im2sequence(paddle, np, rng):
     return [(x, rng.standard_normal((2, 3, 8, 10), dtype=np.float32))], [out, fc], []
 
 
+def ctc_greedy(paddle, np, rng):
+    """CTC greedy decoding in the graph, as older CRNN programs had it: argmax over the classes,
+    then ctc_align in its padded form (InputLength), with and without merging repeats."""
+    logits = paddle.static.data("logits", [None, 12, 4], "float32")
+    lens = paddle.static.data("lens", [None, 1], "int64")
+    ids = paddle.argmax(logits, axis=-1)
+    outs = []
+    for merge in (True, False):
+        got = append_op(paddle, "ctc_align", {"Input": ids, "InputLength": lens},
+                        {"Output": "int64", "OutputLength": "int64"},
+                        {"blank": 0, "merge_repeated": merge, "padding_value": -1}, dtype="int64")
+        outs += [got["Output"], got["OutputLength"]]
+    inputs = [(logits, rng.standard_normal((3, 12, 4), dtype=np.float32)),
+              (lens, np.array([[12], [7], [0]], dtype=np.int64))]
+    return inputs, outs, []
+
+
 def rnn_states(paddle, np, rng):
     """Every rnn mode with given initial states, time-major, returning the final states too;
     the LSTM takes per-sequence lengths. The sequence axis is static: OpenVINO's CPU plugin
@@ -356,6 +373,7 @@ def nms_per_class(paddle, np, rng):
 
 
 MODELS = {"crnn_lstm": crnn, "crnn_gru": crnn_gru, "rnn_states": rnn_states, "im2sequence": im2sequence,
+          "ctc_greedy": ctc_greedy,
           "ssd_priors": ssd_priors,
           "yolo_head": yolo_head, "roi_align": roi_align, "multiclass_nms": multiclass_nms,
           "nms_per_class": nms_per_class,
