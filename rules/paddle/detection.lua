@@ -355,6 +355,12 @@ remo.translate("paddle.roi_align", function(node)
   local count = remo.op("opset8.Gather", {remo.op("opset3.ShapeOf", {rois}, {output_type = "i64"}), i64(0), i64(0)})
   local batch
   if num == nil then
+    -- Without RoisNum Paddle takes each ROI's image from the LoD, which the model file does not
+    -- hold: every ROI is of image 0, and a batch known to be larger is refused.
+    local xs = x:shape()
+    if xs ~= nil and xs[1] ~= nil and xs[1] > 1 then
+      error("roi_align: X has a batch of " .. xs[1] .. " but no RoisNum says which image each ROI is of")
+    end
     batch = remo.op("opset3.Broadcast", {remo.const(0, "i32"), unsq(count, 0)})
   else
     -- ROI i belongs to the image whose running total of RoisNum first exceeds i.
