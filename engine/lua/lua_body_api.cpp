@@ -249,14 +249,15 @@ int body_unsqueeze_result(lua_State* L) {
 }
 
 // b:constant_param(i, values, type [, shape]): parameter i is removed and its consumers read a
-// Constant instead; later parameters move down by one.
+// Constant instead; later parameters move down by one. A captured parameter may be replaced too
+// (a captured value known at conversion time); it then leaves the captured list.
 int body_constant_param(lua_State* L) {
   BodyHandle& b = check_body(L, 1);
   Graph& g = *b.graph;
   size_t i = checked_index(L, 2, g.parameters().size(), b, "parameter");
-  if (i >= g.parameters().size() - b.captured.size())
-    throw Error(b.label + ": parameter " + std::to_string(i + 1) + " holds a captured value");
+  const size_t own = g.parameters().size() - b.captured.size();
   Tensor t = tensor_from_lua(L, 3, 4, 5);
+  if (i >= own) b.captured.erase(b.captured.begin() + static_cast<std::ptrdiff_t>(i - own));
   NodeId param = g.parameters()[i];
   Node& c = make_op(g, "opset1.Constant", {}, {{"value", t}}, g.unique_name(g.at(param).name + "/value"));
   g.replace_uses(g.at(param).output(), c.output(), false);

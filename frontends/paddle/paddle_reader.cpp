@@ -82,7 +82,8 @@ class ProgramBuilder {
  public:
   ProgramBuilder(Graph& graph, const ProgramDesc& program, int block_index, ProgramBuilder* parent = nullptr,
                  int depth = 0)
-      : graph_(graph), program_(program), block_(program.blocks(block_index)), parent_(parent), depth_(depth) {
+      : graph_(graph), program_(program), block_(program.blocks(block_index)), block_index_(block_index),
+        parent_(parent), depth_(depth) {
     for (const VarDesc& v : block_.vars())
       if (!vars_.emplace(v.name(), &v).second) throw Error("variable '" + v.name() + "' is declared twice");
   }
@@ -227,13 +228,14 @@ class ProgramBuilder {
 
   // conditional_block and while: the sub-block becomes the Graph attribute "sub_block" with one
   // Result per Out variable (while: then the Condition variable's value at the end of an
-  // iteration), their names in "sub_block:results"; its captured names are "sub_block:captures". while's Out variables that exist
-  // before the op are loop-carried: the body's first Parameters, listed in "sub_block:carried",
-  // their current values appended to the node's inputs (slot "sub_block:carried").
-  // conditional_block also gets "sub_block_else": what the Out variables hold when the block
-  // does not run (their earlier values, captured, or a zero scalar of the declared type for a
-  // variable with none, which Paddle leaves unset and select_input never picks). The captured
-  // values follow all other inputs, list after list in attribute key order.
+  // iteration), their names in "sub_block:results"; its captured names are
+  // "sub_block:captures". while's Out variables that exist before the op are loop-carried: the
+  // body's first Parameters, listed in "sub_block:carried", their current values appended to
+  // the node's inputs (slot "sub_block:carried"). conditional_block also gets
+  // "sub_block_else": what the Out variables hold when the block does not run (their earlier
+  // values, captured, or placeholder zeros for a variable with none, which Paddle leaves unset
+  // and select_input never picks). The captured values follow all other inputs, list after
+  // list in attribute key order.
   void add_body(const OpDesc& op, const std::string& label, Attributes& attrs, std::vector<Value>& inputs,
                 std::vector<std::string>& in_slots) {
     auto it = attrs.find("sub_block");
@@ -245,9 +247,9 @@ class ProgramBuilder {
     // Each block is the body of one op of its parent block, so the nesting is the tree of
     // parent_idx and every block is built once.
     const BlockDesc& sub = program_.blocks(static_cast<int>(*index));
-    if (sub.parent_idx() != block_.idx())
+    if (sub.parent_idx() != block_index_)
       throw Error(label + ": its sub_block " + std::to_string(*index) + " has parent block " +
-                  std::to_string(sub.parent_idx()) + ", not the op's block " + std::to_string(block_.idx()));
+                  std::to_string(sub.parent_idx()) + ", not the op's block " + std::to_string(block_index_));
     if (!root().used_blocks_.insert(*index).second)
       throw Error(label + ": block " + std::to_string(*index) + " is already the sub_block of another op");
     if (static_cast<uint64_t>(depth_) + 1 >= limit_value(kMaxGraphDepth))
@@ -336,6 +338,7 @@ class ProgramBuilder {
   Graph& graph_;
   const ProgramDesc& program_;
   const BlockDesc& block_;
+  int block_index_;         // the block's position in the program
   ProgramBuilder* parent_;  // the enclosing block's builder, for a sub-block
   int depth_;
   std::unordered_map<std::string, const VarDesc*> vars_;

@@ -176,6 +176,26 @@ function util.batch_gather(data, index)
   return remo.op("opset8.Gather", {flat, remo.op("opset1.Add", {index, offsets}), i64(0)})
 end
 
+-- The fill value of fill_constant-like ops for element type `t`: `value`, or `str_value` when
+-- set ("inf", "-inf", "nan" or a number); booleans and integers as such.
+function util.fill_value(node, t)
+  local value = node:attr("value", 0.0)
+  local text = node:attr("str_value", "")
+  if text ~= "" then
+    if text == "inf" then value = math.huge
+    elseif text == "-inf" then value = -math.huge
+    elseif text == "nan" then value = 0.0 / 0.0
+    else
+      value = tonumber(text)
+      if value == nil then error(node.type .. ": str_value '" .. text .. "' is not a number") end
+    end
+  end
+  if t ~= "f32" and t ~= "f64" and t ~= "f16" and t ~= "bf16" then
+    if t == "boolean" then value = value ~= 0 and 1 or 0 else value = math.tointeger(value) or value end
+  end
+  return value
+end
+
 -- A scalar constant of `value`'s element type.
 function util.scalar(number, like)
   return remo.const(number, like:type())

@@ -1,4 +1,5 @@
--- Paddle control flow: conditional_block -> opset8.If, while -> opset5.Loop, select_input.
+-- Paddle control flow: conditional_block -> opset8.If, while -> opset5.Loop, select_input and
+-- select_output.
 -- The reader turns each sub-block into a body (see frontends/paddle/paddle_reader.h): Results
 -- for the op's Out variables (while: then its Condition variable), the enclosing variables the
 -- block reads as captured Parameters, while's loop-carried variables as its own first
@@ -20,6 +21,22 @@ local function as_boolean(v)
   return remo.op("opset1.NotEqual", {v, remo.const(0, v:type())})
 end
 
+-- Captured values known at conversion time become constants inside the body (last first, as
+-- each removal renumbers the later Parameters; `own` Parameters come before the captured ones).
+-- Besides saving inputs, this keeps sub-graph ops from sharing one Constant input, which crashes
+-- OpenVINO 2026.4's CPU plugin when it compiles two Loops that do. Returns the inlined indices.
+local function inline_known(body, captured, own)
+  local inlined = {}
+  for i = #captured, 1, -1 do
+    local known = captured[i]:value()
+    if known ~= nil then
+      body:constant_param(own + i, known, captured[i]:type(), captured[i]:shape())
+      inlined[i] = true
+    end
+  end
+  return inlined
+end
+
 -- conditional_block runs its block when the scalar Cond is true (is_scalar_condition), or else
 -- when every Cond tensor has elements.
 remo.translate("paddle.conditional_block", function(node)
@@ -29,7 +46,7 @@ remo.translate("paddle.conditional_block", function(node)
     if #conds ~= 1 then error("conditional_block: is_scalar_condition needs one Cond, got " .. #conds) end
     cond = scalar(as_boolean(conds[1]))
   else
-    cond = remo.const(true, "boolean")
+    cond = remo.const(1, "boolean")
     for _, c in ipairs(conds) do
       local count = remo.op("opset1.ReduceProd", {remo.op("opset3.ShapeOf", {c}, {output_type = "i64"}), remo.const({0}, "i64")},
                             {keep_dims = false})
@@ -44,9 +61,14 @@ remo.translate("paddle.conditional_block", function(node)
     results = results or body:result_count()
     if body:result_count() ~= results then error("conditional_block: the branches have different output counts") end
     local ins, outs = {}, {}
+    local inlined = inline_known(body, captured, 0)
+    local param = 0
     for i, value in ipairs(captured) do
-      inputs[#inputs + 1] = value
-      tie(ins, #inputs - 1, i - 1)
+      if not inlined[i] then
+        inputs[#inputs + 1] = value
+        tie(ins, #inputs - 1, param)
+        param = param + 1
+      end
     end
     for k = 0, results - 1 do tie(outs, k, k) end
     attrs[branch[2] .. "_body"] = body
@@ -73,8 +95,8 @@ end)
 
 -- while repeats its block while Condition holds. Loop-carried variables (the Out variables that
 -- exist before the op) start from their current values and take the block's results back each
--- iteration; the other variables the block reads are invariant; the Condition variable's value
--- at the end of an iteration decides the next one.
+-- iteration; the other variables the block reads are invariant (constants when known at
+-- conversion time); the Condition variable's value at the end of an iteration decides the next one.
 remo.translate("paddle.while", function(node)
   local body, captured = remo.body(node, "sub_block")
   local carried = util.inputs(node, "sub_block:carried")
@@ -94,13 +116,31 @@ remo.translate("paddle.while", function(node)
     inputs[#inputs + 1] = v
     tie(merged, #inputs - 1, j - 1, result - 1)
   end
+  local inlined = inline_known(body, captured, #carried)
+  local param = #carried
   for i, value in ipairs(captured) do
-    inputs[#inputs + 1] = value
-    tie(invariant, #inputs - 1, #carried + i - 1)
+    if not inlined[i] then
+      inputs[#inputs + 1] = value
+      tie(invariant, #inputs - 1, param)
+      param = param + 1
+    end
   end
   for k = 0, outs - 1 do tie(last, k, k) end
   local values = {remo.op("opset5.Loop", inputs, {
     body = body, merged_inputs = merged, invariant_inputs = invariant, last_outputs = last,
     concat_outputs = {}, current_iteration = -1, execution_condition = outs})}
   return util.outputs(node, {Out = values})
+end)
+
+-- select_output: X goes to Out[Mask]. Every Out gets X: the one Mask picks is right, and the
+-- others are read only by a branch that does not run.
+remo.translate("paddle.select_output", function(node)
+  local x = util.required(node, "X")
+  local count = 0
+  for _, slot in ipairs(node:attr("paddle:outputs", {})) do
+    if slot == "Out" then count = count + 1 end
+  end
+  local outs = {}
+  for k = 1, count do outs[k] = x end
+  return util.outputs(node, {Out = outs})
 end)

@@ -250,7 +250,8 @@ end)
 
 -- yolo_box: YOLOv3 head output X [N, A*(5+C), H, W] (iou_aware: A IoU channels first, then
 -- the same) to Boxes [N, A*H*W, 4] in image pixels and Scores [N, A*H*W, C]; a box whose
--- confidence is below conf_thresh gets zeros in both. ImgSize [N, 2] is (height, width).
+-- confidence is below conf_thresh gets zeros in both. ImgSize [N, 2] is (height, width). H and
+-- W may be dynamic (the grid then comes from Range over X's shape).
 remo.translate("paddle.yolo_box", function(node)
   local x, img = util.required(node, "X"), util.required(node, "ImgSize")
   local anchors = node:attr("anchors")
@@ -265,10 +266,10 @@ remo.translate("paddle.yolo_box", function(node)
   if #anchors % 2 ~= 0 then error("yolo_box: anchors must be (width, height) pairs") end
   local na = #anchors // 2
   local shape = x:shape()
-  if shape == nil or #shape ~= 4 or shape[2] < 0 or shape[3] < 0 or shape[4] < 0 then
-    error("yolo_box needs X [N, C, H, W] with static C, H and W")
+  if shape == nil or #shape ~= 4 or shape[2] < 0 then
+    error("yolo_box needs X [N, C, H, W] with a static C")
   end
-  local gh, gw = shape[3], shape[4]
+  local static_grid = shape[3] >= 0 and shape[4] >= 0
   local per = classes + 5
   local want = na * per + (iou_aware and na or 0)
   if shape[2] ~= want then
@@ -281,24 +282,40 @@ remo.translate("paddle.yolo_box", function(node)
     iou = remo.op("opset8.Slice", {x, i64({0}), i64({na}), i64({1}), i64({1})})          -- [N, A, H, W]
     x = remo.op("opset8.Slice", {x, i64({na}), i64({want}), i64({1}), i64({1})})
   end
-  local x5 = remo.op("opset1.Reshape", {x, i64({0, na, per, gh, gw})}, {special_zero = true})
+  -- The grid size: constants when static, else taken from X's shape at run time.
+  local dims = remo.op("opset3.ShapeOf", {x}, {output_type = "i64"})
+  local hw = remo.op("opset8.Gather", {dims, i64({2, 3}), i64(0)})
+  local x5 = remo.op("opset1.Reshape", {x, remo.op("opset1.Concat", {i64({0, na, per}), hw}, {axis = 0})}, {special_zero = true})
+  local grid_x, grid_y, gh, gw
+  if static_grid then
+    local gx, gy = {}, {}
+    for k = 0, shape[3] - 1 do
+      for l = 0, shape[4] - 1 do gx[#gx + 1], gy[#gy + 1] = l, k end
+    end
+    grid_x, grid_y = remo.const(gx, t, {1, 1, shape[3], shape[4]}), remo.const(gy, t, {1, 1, shape[3], shape[4]})
+    gh, gw = s(shape[3]), s(shape[4])
+  else
+    local function axis_range(k, target)
+      local n = remo.op("opset8.Gather", {dims, i64(k), i64(0)})
+      local r = remo.op("opset4.Range", {i64(0), n, i64(1)}, {output_type = "i64"})
+      return remo.op("opset1.Convert", {remo.op("opset1.Reshape", {r, i64(target)}, {special_zero = false})}, {destination_type = t}),
+             remo.op("opset1.Convert", {n}, {destination_type = t})
+    end
+    grid_y, gh = axis_range(2, {1, 1, -1, 1})
+    grid_x, gw = axis_range(3, {1, 1, 1, -1})
+  end
   local function entry(k) return remo.op("opset8.Gather", {x5, i64(k), i64(2)}) end      -- [N, A, H, W]
   local function sigmoid(v) return remo.op("opset1.Sigmoid", {v}) end
-  local gx, gy = {}, {}
-  for k = 0, gh - 1 do
-    for l = 0, gw - 1 do gx[#gx + 1], gy[#gy + 1] = l, k end
-  end
-  local grid_x, grid_y = remo.const(gx, t, {1, 1, gh, gw}), remo.const(gy, t, {1, 1, gh, gw})
   local aw, ah = {}, {}
   for a = 0, na - 1 do aw[a + 1], ah[a + 1] = anchors[2 * a + 1], anchors[2 * a + 2] end
   local anchor_w, anchor_h = remo.const(aw, t, {1, na, 1, 1}), remo.const(ah, t, {1, na, 1, 1})
   local size = remo.op("opset1.Convert", {img}, {destination_type = t})
   local img_h = remo.op("opset1.Reshape", {remo.op("opset8.Gather", {size, i64(0), i64(1)}), i64({-1, 1, 1, 1})}, {special_zero = false})
   local img_w = remo.op("opset1.Reshape", {remo.op("opset8.Gather", {size, i64(1), i64(1)}), i64({-1, 1, 1, 1})}, {special_zero = false})
-  local cx = div(mul(add(add(grid_x, mul(sigmoid(entry(0)), s(scale))), s(bias)), img_w), s(gw))
-  local cy = div(mul(add(add(grid_y, mul(sigmoid(entry(1)), s(scale))), s(bias)), img_h), s(gh))
-  local bw = div(mul(mul(remo.op("opset1.Exp", {entry(2)}), anchor_w), img_w), s(ratio * gw))
-  local bh = div(mul(mul(remo.op("opset1.Exp", {entry(3)}), anchor_h), img_h), s(ratio * gh))
+  local cx = div(mul(add(add(grid_x, mul(sigmoid(entry(0)), s(scale))), s(bias)), img_w), gw)
+  local cy = div(mul(add(add(grid_y, mul(sigmoid(entry(1)), s(scale))), s(bias)), img_h), gh)
+  local bw = div(mul(mul(remo.op("opset1.Exp", {entry(2)}), anchor_w), img_w), mul(s(ratio), gw))
+  local bh = div(mul(mul(remo.op("opset1.Exp", {entry(3)}), anchor_h), img_h), mul(s(ratio), gh))
   local half = s(0.5)
   local x1, y1 = sub(cx, mul(bw, half)), sub(cy, mul(bh, half))
   local x2, y2 = add(cx, mul(bw, half)), add(cy, mul(bh, half))
@@ -317,14 +334,14 @@ remo.translate("paddle.yolo_box", function(node)
   local function boxes_of(parts)  -- [N, A, H, W] x 4 -> [N, A*H*W, 4]
     for k = 1, 4 do parts[k] = unsq(remo.op("opset1.Select", {keep, parts[k], zero}), 4) end
     local joined = remo.op("opset1.Concat", parts, {axis = 4})
-    return remo.op("opset1.Reshape", {joined, i64({0, na * gh * gw, 4})}, {special_zero = true})
+    return remo.op("opset1.Reshape", {joined, i64({0, -1, 4})}, {special_zero = true})
   end
   local boxes = boxes_of({x1, y1, x2, y2})
   local logits = remo.op("opset8.Slice", {x5, i64({5}), i64({per}), i64({1}), i64({2})})  -- [N, A, C, H, W]
   local scores = mul(sigmoid(logits), unsq(conf, 2))
   scores = remo.op("opset1.Select", {unsq(keep, 2), scores, zero})
   scores = remo.op("opset1.Transpose", {scores, i64({0, 1, 3, 4, 2})})
-  scores = remo.op("opset1.Reshape", {scores, i64({0, na * gh * gw, classes})}, {special_zero = true})
+  scores = remo.op("opset1.Reshape", {scores, i64({0, -1, classes})}, {special_zero = true})
   return util.outputs(node, {Boxes = boxes, Scores = scores})
 end)
 
@@ -338,6 +355,12 @@ remo.translate("paddle.roi_align", function(node)
   local count = remo.op("opset8.Gather", {remo.op("opset3.ShapeOf", {rois}, {output_type = "i64"}), i64(0), i64(0)})
   local batch
   if num == nil then
+    -- Without RoisNum Paddle takes each ROI's image from the LoD, which the model file does not
+    -- hold: every ROI is of image 0, and a batch known to be larger is refused.
+    local xs = x:shape()
+    if xs ~= nil and xs[1] ~= nil and xs[1] > 1 then
+      error("roi_align: X has a batch of " .. xs[1] .. " but no RoisNum says which image each ROI is of")
+    end
     batch = remo.op("opset3.Broadcast", {remo.const(0, "i32"), unsq(count, 0)})
   else
     -- ROI i belongs to the image whose running total of RoisNum first exceeds i.

@@ -1,5 +1,6 @@
--- Paddle's multiclass_nms2 / multiclass_nms3 -> NonMaxSuppression-9 plus the gathers that build
--- Paddle's outputs (the batched form: BBoxes [N, M, 4], Scores [N, C, M]):
+-- Paddle's multiclass_nms / multiclass_nms2 / multiclass_nms3 -> NonMaxSuppression-9 plus the
+-- gathers that build Paddle's outputs (the batched form: BBoxes [N, M, 4], Scores [N, C, M]; the
+-- per-class form with RoisNum is per_class_form below):
 -- - Out [K, 6]: rows [label, score, x1, y1, x2, y2], image by image, labels ascending, best
 --   score first within a label (Paddle's order, which NMS-9 without sort_result_descending has);
 -- - Index [K, 1] (int32): image * M + box;
@@ -21,10 +22,113 @@ end
 
 local LOWEST = -3.0e38  -- below any score threshold
 
+-- multiclass_nms (v1) has no Index output, and Paddle then gives [[-1]] (1 x 1) when nothing
+-- survives: rows [0, max(K, 1)) and columns [0, K > 0 ? 6 : 1) of Out with a row of -1 below.
+local function minus_one_when_empty(out)
+  local rows = remo.op("opset8.Gather", {remo.op("opset3.ShapeOf", {out}, {output_type = "i64"}), i64({0}), i64(0)})
+  local some = remo.op("opset1.Greater", {rows, i64({0})})
+  local padded = remo.op("opset1.Concat", {out, remo.const({-1, -1, -1, -1, -1, -1}, out:type(), {1, 6})}, {axis = 0})
+  local stop = remo.op("opset1.Concat", {remo.op("opset1.Maximum", {rows, i64({1})}),
+                                         remo.op("opset1.Select", {some, i64({6}), i64({1})})}, {axis = 0})
+  return remo.op("opset8.Slice", {padded, i64({0, 0}), stop, i64({1, 1})})
+end
+
+-- The per-class form of Faster R-CNN heads: BBoxes [M, C, 4] (a box per row and class) and
+-- Scores [M, C], the rows of N images given by RoisNum [N]. Rows are scattered into a padded
+-- [N, Mmax] layout so that NonMaxSuppression-9 can run each (image, class) pair as one batch;
+-- Paddle orders each image's rows by label, then by row (not by score), and Index is
+-- row * C + label.
+local function per_class_form(node, bboxes, scores, num, iou, threshold)
+  local t = scores:type()
+  local low = remo.const(LOWEST, t)
+  local m, classes = dim(scores, 0), dim(scores, 1)
+  local counts_in = remo.op("opset1.Convert", {num}, {destination_type = "i64"})
+  local ends = remo.op("opset3.CumSum", {counts_in, i64(0)})
+  local starts = remo.op("opset1.Subtract", {ends, counts_in})
+  local rows = remo.op("opset4.Range", {i64(0), m, i64(1)}, {output_type = "i64"})
+  local past = remo.op("opset1.GreaterEqual", {unsq(rows, 1), unsq(ends, 0)})
+  local image = remo.op("opset1.ReduceSum", {remo.op("opset1.Convert", {past}, {destination_type = "i64"}), i64({1})}, {keep_dims = false})
+  local local_row = remo.op("opset1.Subtract", {rows, remo.op("opset8.Gather", {starts, image, i64(0)})})
+  local n = dim(num, 0)
+  local longest = remo.op("opset1.ReduceMax", {counts_in, i64({0})}, {keep_dims = false})
+  local function padded(values, fill, tail)
+    local shape = remo.op("opset1.Concat", {unsq(n, 0), unsq(longest, 0), tail}, {axis = 0})
+    local base = remo.op("opset3.Broadcast", {fill, shape})
+    local where = remo.op("opset1.Concat", {unsq(image, 1), unsq(local_row, 1)}, {axis = 1})
+    return remo.op("opset15.ScatterNDUpdate", {base, where, values})
+  end
+  local box_pad = padded(bboxes, remo.const(0, bboxes:type()), remo.op("opset1.Concat", {unsq(classes, 0), i64({4})}, {axis = 0}))
+  local score_pad = padded(scores, low, unsq(classes, 0))                                             -- [N, Mmax, C]
+  local s = remo.op("opset1.Transpose", {score_pad, i64({0, 2, 1})})                                  -- [N, C, Mmax]
+  local background = node:attr("background_label", 0)
+  if background >= 0 then
+    local ids = remo.op("opset4.Range", {i64(0), classes, i64(1)}, {output_type = "i64"})
+    local is_bg = remo.op("opset1.Equal", {remo.op("opset1.Reshape", {ids, i64({1, -1, 1})}, {special_zero = false}), i64(background)})
+    s = remo.op("opset1.Select", {is_bg, low, s})
+  end
+  local nms_top_k = node:attr("nms_top_k", -1)
+  if nms_top_k > -1 then
+    local k = remo.op("opset1.Minimum", {i64(nms_top_k), longest})
+    local best = remo.op("opset11.TopK", {s, k}, {axis = 2, mode = "max", sort = "value", index_element_type = "i64"})
+    local kth = remo.op("opset8.Gather", {best, unsq(remo.op("opset1.Subtract", {k, i64(1)}), 0), i64(2)})
+    s = remo.op("opset1.Select", {remo.op("opset1.GreaterEqual", {s, kth}), s, low})
+  end
+  local boxes = remo.op("opset1.Transpose", {box_pad, i64({0, 2, 1, 3})})                            -- [N, C, Mmax, 4]
+  if not node:attr("normalized", true) then boxes = remo.op("opset1.Add", {boxes, remo.const({0, 0, 1, 1}, bboxes:type())}) end
+  local pair_count = remo.op("opset1.Multiply", {n, classes})
+  boxes = remo.op("opset1.Reshape", {boxes, remo.op("opset1.Concat", {unsq(pair_count, 0), i64({-1, 4})}, {axis = 0})}, {special_zero = false})
+  s = remo.op("opset1.Reshape", {s, remo.op("opset1.Concat", {unsq(pair_count, 0), i64({1, -1})}, {axis = 0})}, {special_zero = false})
+  local selected = remo.op("opset9.NonMaxSuppression", {boxes, s, unsq(longest, 0), remo.const({iou}, t), remo.const({threshold}, t)},
+                           {box_encoding = "corner", sort_result_descending = false, output_type = "i64"})
+  local pair = remo.op("opset8.Gather", {selected, i64(0), i64(1)})
+  local img = remo.op("opset1.Divide", {pair, classes})
+  local label = remo.op("opset1.FloorMod", {pair, classes})
+  local row = remo.op("opset1.Add", {remo.op("opset8.Gather", {starts, img, i64(0)}), remo.op("opset8.Gather", {selected, i64(2), i64(1)})})
+  local score = remo.op("opset8.GatherND", {scores, remo.op("opset1.Concat", {unsq(row, 1), unsq(label, 1)}, {axis = 1})}, {batch_dims = 0})
+  local images = remo.op("opset4.Range", {i64(0), n, i64(1)}, {output_type = "i64"})
+  local keep_top_k = node:attr("keep_top_k", -1)
+  local function take(v, at) return remo.op("opset8.Gather", {v, at, i64(0)}) end
+  if keep_top_k > -1 then
+    local in_image = remo.op("opset1.Equal", {unsq(images, 1), unsq(img, 0)})
+    local per_image = remo.op("opset1.Select", {in_image, unsq(score, 0), low})
+    local pad = remo.op("opset3.Broadcast", {low, remo.op("opset1.Concat", {unsq(n, 0), i64({1})}, {axis = 0})})
+    per_image = remo.op("opset1.Concat", {per_image, pad}, {axis = 1})
+    local k = remo.op("opset1.Minimum", {i64(keep_top_k), remo.op("opset1.Add", {dim(score, 0), i64(1)})})
+    local best = remo.op("opset11.TopK", {per_image, k}, {axis = 1, mode = "max", sort = "value", index_element_type = "i64"})
+    local kth = remo.op("opset8.Gather", {best, remo.op("opset1.Subtract", {k, i64(1)}), i64(1)})
+    local keep = remo.op("opset1.GreaterEqual", {score, take(kth, img)})
+    local kept = remo.op("opset1.Reshape", {remo.op("opset3.NonZero", {keep}, {output_type = "i64"}), i64({-1})}, {special_zero = false})
+    img, label, row, score = take(img, kept), take(label, kept), take(row, kept), take(score, kept)
+  end
+  -- Paddle's order: image, label, row.
+  local key = remo.op("opset1.Add", {remo.op("opset1.Multiply", {remo.op("opset1.Add", {remo.op("opset1.Multiply", {img, classes}), label}), m}), row})
+  local _, order = remo.op("opset11.TopK", {key, dim(key, 0)}, {axis = 0, mode = "min", sort = "value", index_element_type = "i64"})
+  img, label, row, score = take(img, order), take(label, order), take(row, order), take(score, order)
+  local box = remo.op("opset8.GatherND", {bboxes, remo.op("opset1.Concat", {unsq(row, 1), unsq(label, 1)}, {axis = 1})}, {batch_dims = 0})
+  local out = remo.op("opset1.Concat", {unsq(remo.op("opset1.Convert", {label}, {destination_type = t}), 1), unsq(score, 1), box}, {axis = 1})
+  local index = remo.op("opset1.Convert", {unsq(remo.op("opset1.Add", {remo.op("opset1.Multiply", {row, classes}), label}), 1)}, {destination_type = "i32"})
+  local hit = remo.op("opset1.Equal", {unsq(images, 1), unsq(img, 0)})
+  local counts = remo.op("opset1.ReduceSum", {remo.op("opset1.Convert", {hit}, {destination_type = "i32"}), i64({1})}, {keep_dims = false})
+  return out, index, counts
+end
+
 local function translate(node)
   local bboxes, scores = util.required(node, "BBoxes"), util.required(node, "Scores")
-  if util.input(node, "RoisNum") ~= nil or util.rank(scores, node.type .. "'s Scores") ~= 3 then
-    error(node.type .. ": only the batched form (BBoxes [N, M, 4], Scores [N, C, M]) is supported, not per-class boxes with RoisNum or LoD")
+  local rois_num = util.input(node, "RoisNum")
+  if util.rank(scores, node.type .. "'s Scores") == 2 then
+    local b = bboxes:shape()
+    if rois_num == nil then error(node.type .. ": the per-class form (Scores [M, C]) needs RoisNum (the LoD form is not supported)") end
+    if b == nil or #b ~= 3 or b[3] ~= 4 then error(node.type .. ": with Scores [M, C], BBoxes must be [M, C, 4]") end
+    local eta, iou = node:attr("nms_eta", 1.0), node:attr("nms_threshold", 0.3)
+    if eta < 1.0 and iou > 0.5 then
+      error(node.type .. ": nms_eta " .. eta .. " with nms_threshold " .. iou .. " (an adaptive IoU threshold) cannot be converted")
+    end
+    local out, index, counts = per_class_form(node, bboxes, scores, rois_num, iou, node:attr("score_threshold", 0.0))
+    if node.op == "paddle.multiclass_nms" then out = minus_one_when_empty(out) end
+    return util.outputs(node, {Out = out, Index = index, NmsRoisNum = counts})
+  end
+  if rois_num ~= nil or util.rank(scores, node.type .. "'s Scores") ~= 3 then
+    error(node.type .. ": Scores must be [N, C, M] (or [M, C] with RoisNum)")
   end
   local bshape = bboxes:shape()
   if bshape == nil or #bshape ~= 3 or bshape[3] ~= 4 then
@@ -96,11 +200,13 @@ local function translate(node)
   local index = remo.op("opset1.Convert", {unsq(flat, 1)}, {destination_type = "i32"})
   local counts = remo.op("opset1.ReduceSum", {remo.op("opset1.Convert", {in_image}, {destination_type = "i32"}), i64({1})},
                          {keep_dims = false})
+  if node.op == "paddle.multiclass_nms" then out = minus_one_when_empty(out) end
   return util.outputs(node, {Out = out, Index = index, NmsRoisNum = counts})
 end
 
 remo.translate("paddle.multiclass_nms3", translate)
 remo.translate("paddle.multiclass_nms2", translate)
+remo.translate("paddle.multiclass_nms", translate)
 
 -- matrix_nms (Matrix NMS of SOLOv2): per image and class (but background_label), the nms_top_k
 -- best scores above score_threshold decay instead of being suppressed: a box's score is

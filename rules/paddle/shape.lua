@@ -168,20 +168,7 @@ end)
 -- ShapeTensor, ShapeTensorList or the shape attribute.
 remo.translate("paddle.fill_constant", function(node)
   local t = util.element_type(node:attr("dtype", 5))
-  local value = node:attr("value", 0.0)
-  local text = node:attr("str_value", "")
-  if text ~= "" then
-    if text == "inf" then value = math.huge
-    elseif text == "-inf" then value = -math.huge
-    elseif text == "nan" then value = 0.0 / 0.0
-    else
-      value = tonumber(text)
-      if value == nil then error("fill_constant: str_value '" .. text .. "' is not a number") end
-    end
-  end
-  if t ~= "f32" and t ~= "f64" and t ~= "f16" and t ~= "bf16" then
-    if t == "boolean" then value = value ~= 0 and 1 or 0 else value = math.tointeger(value) or value end
-  end
+  local value = util.fill_value(node, t)
   local shape = util.int_list(node, "ShapeTensor", "ShapeTensorList", "shape", {})
   if not remo.is_value(shape) then shape = i64(shape) end
   local scalar = remo.const(value, t)

@@ -2,7 +2,8 @@
 """Saves small Paddle programs in the legacy inference format into the model cache and prints
 the folder: CRNN-style recognizers (the `rnn` op of paddle.nn.LSTM / GRU / SimpleRNN), detection
 post-processing ops and control flow, each built with paddle.static and saved with
-paddle.static.save_inference_model (PIR off, so the program is a ProgramDesc).
+paddle.static.save_inference_model, and dygraph Layers saved with paddle.jit.save (JIT_MODELS);
+PIR is off, so each program is a ProgramDesc.
 
 Runs under the venv (paddlepaddle CPU wheel). The folder layout is make_paddle_models.py's:
 NAME.pdmodel + NAME.pdiparams, NAME.input.npy (NAME.input_K.npy for each further input, in feed
@@ -38,7 +39,11 @@ def crnn(paddle, np, rng, rnn_kind="lstm"):
     y = paddle.squeeze(y, axis=2)                          # [N, 32, 32]
     y = paddle.transpose(y, [0, 2, 1])                     # [N, W=32, C=32]
     if rnn_kind == "lstm":
-        y, _ = paddle.nn.LSTM(32, 24, num_layers=2, direction="bidirect")(y)
+        # initial states made as Paddle 2.x's recurrent layers made them
+        states = [append_op(paddle, "fill_constant_batch_size_like", {"Input": y}, {"Out": "float32"},
+                            {"shape": [4, -1, 24], "input_dim_idx": 0, "output_dim_idx": 1, "dtype": 5,
+                             "value": value, "str_value": "", "force_cpu": False})["Out"] for value in (0.1, -0.2)]
+        y, _ = paddle.nn.LSTM(32, 24, num_layers=2, direction="bidirect")(y, tuple(states))
     else:
         y, _ = paddle.nn.GRU(32, 24, num_layers=2, direction="bidirect")(y)
     y = paddle.nn.Linear(48, 11)(y)
@@ -50,6 +55,32 @@ def crnn(paddle, np, rng, rnn_kind="lstm"):
 
 def crnn_gru(paddle, np, rng):
     return crnn(paddle, np, rng, "gru")
+
+
+def im2sequence(paddle, np, rng):
+    """im2sequence (patches as rows, the older CRNN front end) with strides and uneven padding."""
+    x = paddle.static.data("x", [None, 3, 8, 10], "float32")
+    out = append_op(paddle, "im2sequence", {"X": x}, {"Out": "float32"},
+                    {"kernels": [2, 3], "strides": [2, 2], "paddings": [1, 0, 0, 1], "out_stride": [1, 1]})["Out"]
+    fc = paddle.nn.Linear(18, 5)(out)
+    return [(x, rng.standard_normal((2, 3, 8, 10), dtype=np.float32))], [out, fc], []
+
+
+def ctc_greedy(paddle, np, rng):
+    """CTC greedy decoding in the graph, as older CRNN programs had it: argmax over the classes,
+    then ctc_align in its padded form (InputLength), with and without merging repeats."""
+    logits = paddle.static.data("logits", [None, 12, 4], "float32")
+    lens = paddle.static.data("lens", [None, 1], "int64")
+    ids = paddle.argmax(logits, axis=-1)
+    outs = []
+    for merge in (True, False):
+        got = append_op(paddle, "ctc_align", {"Input": ids, "InputLength": lens},
+                        {"Output": "int64", "OutputLength": "int64"},
+                        {"blank": 0, "merge_repeated": merge, "padding_value": -1}, dtype="int64")
+        outs += [got["Output"], got["OutputLength"]]
+    inputs = [(logits, rng.standard_normal((3, 12, 4), dtype=np.float32)),
+              (lens, np.array([[12], [7], [0]], dtype=np.int64))]
+    return inputs, outs, []
 
 
 def rnn_states(paddle, np, rng):
@@ -121,7 +152,8 @@ def ssd_priors(paddle, np, rng):
 
 
 def yolo_head(paddle, np, rng):
-    """yolo_box with clipping and scale_x_y, and an IoU-aware head without clipping."""
+    """yolo_box with clipping and scale_x_y, an IoU-aware head without clipping, and a head whose
+    grid size is dynamic."""
     x = paddle.static.data("x", [None, 21, 4, 5], "float32")         # 3 anchors x (5 + 2 classes)
     xi = paddle.static.data("xi", [None, 24, 4, 5], "float32")       # + 3 IoU channels
     size = paddle.static.data("size", [None, 2], "int32")
@@ -130,10 +162,14 @@ def yolo_head(paddle, np, rng):
                                         clip_bbox=True, scale_x_y=1.05)
     b2, s2 = paddle.vision.ops.yolo_box(xi, size, anchors, class_num=2, conf_thresh=0.2, downsample_ratio=16,
                                         clip_bbox=False, iou_aware=True, iou_aware_factor=0.4)
+    xd = paddle.static.data("xd", [None, 21, None, None], "float32")  # a grid known only at run time
+    b3, s3 = paddle.vision.ops.yolo_box(xd, size, anchors, class_num=2, conf_thresh=0.25, downsample_ratio=32,
+                                        clip_bbox=True)
     inputs = [(x, rng.standard_normal((2, 21, 4, 5), dtype=np.float32)),
               (xi, rng.standard_normal((2, 24, 4, 5), dtype=np.float32)),
-              (size, np.array([[64, 80], [40, 50]], dtype=np.int32))]
-    return inputs, [b1, s1, b2, s2], []
+              (size, np.array([[64, 80], [40, 50]], dtype=np.int32)),
+              (xd, rng.standard_normal((2, 21, 3, 6), dtype=np.float32))]
+    return inputs, [b1, s1, b2, s2, b3, s3], []
 
 
 def roi_align(paddle, np, rng):
@@ -181,6 +217,11 @@ def multiclass_nms(paddle, np, rng):
               (b2, clustered_boxes(np, rng, 2, 30, 1.0)),
               (s2, rng.uniform(0, 1, (2, 3, 30)).astype(np.float32))]
     outs = [r[k] for r in (r1, r2, r3) for k in ("Out", "Index", "NmsRoisNum")]
+    # multiclass_nms (v1): Out only; a threshold nothing passes gives Paddle's [[-1]].
+    for threshold in (0.3, 2.0):
+        outs.append(append_op(paddle, "multiclass_nms", {"BBoxes": b1, "Scores": s1}, {"Out": "float32"},
+                              {"background_label": 0, "score_threshold": threshold, "nms_top_k": 12, "keep_top_k": 15,
+                               "nms_threshold": 0.4, "normalized": False, "nms_eta": 1.0})["Out"])
     # matrix_nms, linear decay on pixel boxes and gaussian on normalized boxes of two images.
     m1 = paddle.vision.ops.matrix_nms(b1, s1, score_threshold=0.3, post_threshold=0.35, nms_top_k=15, keep_top_k=12,
                                       use_gaussian=False, background_label=0, normalized=False,
@@ -192,9 +233,9 @@ def multiclass_nms(paddle, np, rng):
 
 
 def control_flow(paddle, np, rng):
-    """paddle.static.nn.cond taking each branch (conditional_block + select_input), and
+    """paddle.static.nn.cond taking each branch (conditional_block + select_input), a
     while_loop with loop-carried values, an invariant input, a weight used in the body and a
-    cond nested in the body."""
+    cond nested in the body, and a while_loop whose carried value grows."""
     x = paddle.static.data("x", [2, 3], "float32")
     y = paddle.static.data("y", [2, 3], "float32")
     total = paddle.sum(x)
@@ -212,9 +253,14 @@ def control_flow(paddle, np, rng):
         return [i + 1, paddle.tanh(step)]
 
     count, acc = paddle.static.nn.while_loop(condition, body, [i, y])
+
+    def grow(i, rows):  # a carried value that gains rows every iteration
+        return [i + 1, paddle.concat([rows, paddle.tanh(rows[-1:]) + x[:1]], axis=0)]
+
+    _, rows = paddle.static.nn.while_loop(lambda i, rows: i < limit, grow, [paddle.full([1], 1, "int64"), y * 1.0])
     inputs = [(x, rng.standard_normal((2, 3), dtype=np.float32) + 0.3),
               (y, rng.standard_normal((2, 3), dtype=np.float32))]
-    return inputs, [taken, skipped, count, acc], []
+    return inputs, [taken, skipped, count, acc, rows], []
 
 
 def rpn(paddle, np, rng):
@@ -275,9 +321,92 @@ def fpn(paddle, np, rng):
     return inputs, [collected, count, *multi, restore, *level_nums, joined, *multi2, restore2, *level_nums2], []
 
 
-MODELS = {"crnn_lstm": crnn, "crnn_gru": crnn_gru, "rnn_states": rnn_states, "ssd_priors": ssd_priors,
+def ssd_tiny(paddle, np, rng):
+    """An SSD end to end on two images: a small backbone with two feature levels, prior_box per
+    level, location and class heads, box_coder decoding with the prior variances, softmax and
+    multiclass_nms3."""
+    img = paddle.static.data("image", [2, 3, 64, 64], "float32")
+    f1 = paddle.nn.functional.relu(paddle.nn.Conv2D(3, 8, 3, stride=4, padding=1)(img))      # 16x16
+    f2 = paddle.nn.functional.relu(paddle.nn.Conv2D(8, 8, 3, stride=2, padding=1)(f1))       # 8x8
+    locs, confs, priors, variances = [], [], [], []
+    classes = 4
+    for feat, size in ((f1, 12.0), (f2, 28.0)):
+        box, var = paddle.vision.ops.prior_box(feat, img, min_sizes=[size], max_sizes=[size * 1.6], aspect_ratios=[2.0],
+                                               flip=True, clip=True)
+        per = box.shape[2]
+        loc = paddle.nn.Conv2D(8, per * 4, 3, padding=1)(feat)
+        conf = paddle.nn.Conv2D(8, per * classes, 3, padding=1)(feat)
+        locs.append(paddle.reshape(paddle.transpose(loc, [0, 2, 3, 1]), [0, -1, 4]))
+        confs.append(paddle.reshape(paddle.transpose(conf, [0, 2, 3, 1]), [0, -1, classes]))
+        priors.append(paddle.reshape(box, [-1, 4]))
+        variances.append(paddle.reshape(var, [-1, 4]))
+    loc = paddle.concat(locs, axis=1) * 0.5
+    conf = paddle.nn.functional.softmax(paddle.concat(confs, axis=1) * 1.5, axis=-1)
+    boxes = paddle.vision.ops.box_coder(paddle.concat(priors), paddle.concat(variances), loc,
+                                        code_type="decode_center_size")
+    nms = append_op(paddle, "multiclass_nms3", {"BBoxes": boxes, "Scores": paddle.transpose(conf, [0, 2, 1])},
+                    {"Out": "float32", "Index": "int32", "NmsRoisNum": "int32"},
+                    {"background_label": 0, "score_threshold": 0.3, "nms_top_k": 100, "keep_top_k": 20,
+                     "nms_threshold": 0.45, "normalized": True, "nms_eta": 1.0})
+    inputs = [(img, rng.standard_normal((2, 3, 64, 64), dtype=np.float32))]
+    return inputs, [nms["Out"], nms["Index"], nms["NmsRoisNum"]], []
+
+
+def nms_per_class(paddle, np, rng):
+    """multiclass_nms3 in the per-class form of Faster R-CNN heads: a box per row and class
+    [M, C, 4], Scores [M, C], rows of two images given by RoisNum; with and without keep_top_k."""
+    b = paddle.static.data("boxes", [None, 4, 4], "float32")
+    sc = paddle.static.data("scores", [None, 4], "float32")
+    num = paddle.static.data("num", [2], "int32")
+    slots = {"Out": "float32", "Index": "int32", "NmsRoisNum": "int32"}
+    r1 = append_op(paddle, "multiclass_nms3", {"BBoxes": b, "Scores": sc, "RoisNum": num}, slots,
+                   {"background_label": 0, "score_threshold": 0.05, "nms_top_k": 10, "keep_top_k": 9,
+                    "nms_threshold": 0.5, "normalized": False, "nms_eta": 1.0})
+    r2 = append_op(paddle, "multiclass_nms3", {"BBoxes": b, "Scores": sc, "RoisNum": num}, slots,
+                   {"background_label": -1, "score_threshold": 0.2, "nms_top_k": -1, "keep_top_k": -1,
+                    "nms_threshold": 0.3, "normalized": True, "nms_eta": 1.0})
+    per_image = [13, 9]
+    boxes = np.concatenate([clustered_boxes(np, rng, 1, n * 4, 100.0).reshape(n, 4, 4) for n in per_image])
+    scores = rng.dirichlet(np.ones(4) * 0.5, sum(per_image)).astype(np.float32)
+    inputs = [(b, boxes), (sc, scores), (num, np.array(per_image, dtype=np.int32))]
+    return inputs, [r1["Out"], r1["Index"], r1["NmsRoisNum"], r2["Out"], r2["Index"], r2["NmsRoisNum"]], []
+
+
+MODELS = {"crnn_lstm": crnn, "crnn_gru": crnn_gru, "rnn_states": rnn_states, "im2sequence": im2sequence,
+          "ctc_greedy": ctc_greedy,
+          "ssd_priors": ssd_priors,
           "yolo_head": yolo_head, "roi_align": roi_align, "multiclass_nms": multiclass_nms,
-          "control_flow": control_flow, "rpn": rpn, "fpn": fpn}
+          "nms_per_class": nms_per_class,
+          "control_flow": control_flow, "rpn": rpn, "fpn": fpn,
+          "ssd_tiny": ssd_tiny}
+
+
+def dy2static(paddle, np, rng):
+    """A Layer with Python `if` and `while` on tensors, turned into conditional_block / while by
+    paddle.jit.save (dynamic-to-static), as exported models are."""
+    class Net(paddle.nn.Layer):
+        def __init__(self):
+            super().__init__()
+            self.fc = paddle.nn.Linear(3, 3)
+
+        def forward(self, x, n):
+            if paddle.mean(x) > 0:
+                y = self.fc(x)
+            else:
+                y = x - 1.0
+            i = paddle.zeros([1], "int64")
+            while i < n:
+                y = paddle.tanh(y) + x
+                i += 1
+            return y
+
+    spec = [paddle.static.InputSpec([None, 3], "float32", "x"), paddle.static.InputSpec([1], "int64", "n")]
+    return Net(), spec, [rng.standard_normal((2, 3), dtype=np.float32) + 0.5, np.array([3], dtype=np.int64)]
+
+
+# Saved with paddle.jit.save from a dygraph Layer: name -> builder(paddle, np, rng) returning
+# (layer, input_spec, input values).
+JIT_MODELS = {"dy2static": dy2static}
 
 
 def reference_outputs(prefix: Path, values):
@@ -322,6 +451,18 @@ def build(out_dir: Path):
             np.save(out_dir / (f"{name}.output.npy" if k == 0 else f"{name}.output_{k}.npy"), y)
         if unordered:
             (out_dir / f"{name}.unordered").write_text("".join(f"{k}\n" for k in unordered))
+        print(f"make_paddle_op_models: wrote {name}.pdmodel", file=sys.stderr)
+    paddle.disable_static()
+    for name, builder in JIT_MODELS.items():
+        paddle.seed(0)
+        layer, spec, values = builder(paddle, np, np.random.default_rng(0))
+        layer.eval()
+        prefix = out_dir / name
+        paddle.jit.save(layer, str(prefix), input_spec=spec)
+        for k, value in enumerate(values):
+            np.save(out_dir / (f"{name}.input.npy" if k == 0 else f"{name}.input_{k}.npy"), value)
+        for k, y in enumerate(reference_outputs(prefix, values)):
+            np.save(out_dir / (f"{name}.output.npy" if k == 0 else f"{name}.output_{k}.npy"), y)
         print(f"make_paddle_op_models: wrote {name}.pdmodel", file=sys.stderr)
 
 
