@@ -51,7 +51,7 @@ stage dynamic-shapes "$PY" tests/conformance/test_dynamic_shapes.py build/remo
 # The ONNX backend node tests through remo alone; fails if fewer pass than the recorded floor.
 stage onnx-node-tests "$PY" tests/conformance/onnx_backend.py build/remo --quiet --floor tests/conformance/onnx_node_tests.floor
 # TensorFlow frozen graphs (Keras MobileNetV2, ResNet50, an op mix) against TensorFlow's outputs;
-# the models are generated once into the cache (make_tf_models.py, ~40 s cold).
+# the models are generated once into the cache (make_tf_models.py, ~90 s cold).
 stage tf-conformance "$PY" tests/conformance/run_tf_conformance.py build/remo
 # Paddle legacy-format models against Paddle's own inference (models cached like the CNNs).
 stage models-paddle "$PY" tests/conformance/make_paddle_models.py

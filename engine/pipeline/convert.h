@@ -18,6 +18,12 @@ struct ConvertOptions {
   std::string framework;                // --framework: onnx, tf or paddle; default: from the extension
   bool input_model_is_text = false;     // --input_model_is_text: a TensorFlow text GraphDef
   bool disable_nhwc_to_nchw = false;    // --disable_nhwc_to_nchw: keep TensorFlow's NHWC inputs
+  // TensorFlow models with variables (docs/tensorflow.md): --input_checkpoint PREFIX (with
+  // --input_model), --input_meta_graph FILE, --saved_model_dir DIR with --saved_model_tags.
+  std::string input_checkpoint;
+  std::string input_meta_graph;
+  std::string saved_model_dir;
+  std::vector<std::string> saved_model_tags{"serve"};
   std::vector<std::string> extensions;  // rule folders searched after the built-in one
   // --input, --input_shape, --batch, --output, layouts, mean/scale, --static_shape, fp16.
   ModelEditOptions edits;

@@ -1,5 +1,6 @@
 #include "frontends/tensorflow/tf_graph_builder.h"
 
+#include <algorithm>
 #include <charconv>
 #include <unordered_map>
 #include <unordered_set>
@@ -59,14 +60,18 @@ Attributes placeholder_attrs(const Attributes& attrs) {
 
 class GraphBuilder {
  public:
-  explicit GraphBuilder(Graph& graph) : graph_(graph) {}
+  GraphBuilder(Graph& graph, const BuildExtras& extras) : graph_(graph), extras_(extras) {}
 
   void build(tensorflow::GraphDef& def) {
     std::vector<std::vector<InputRef>> inputs = parse_inputs(def);
     count_outputs(def, inputs);
     for (int i = 0; i < def.node_size(); ++i) add_node(*def.mutable_node(i), i);
     for (int i = 0; i < def.node_size(); ++i) wire(def.node(i), inputs[static_cast<size_t>(i)]);
-    for (int i = 0; i < def.node_size(); ++i) add_result(def.node(i));
+    if (extras_.outputs.empty()) {
+      for (int i = 0; i < def.node_size(); ++i) add_result(def.node(i));
+    } else {
+      for (const auto& [tensor, alias] : extras_.outputs) add_named_result(tensor, alias);
+    }
   }
 
  private:
@@ -107,15 +112,29 @@ class GraphBuilder {
         consumed_[it->second] = true;
       }
     }
+    for (const auto& [tensor, alias] : extras_.outputs) {
+      InputRef ref = parse_input(tensor);
+      auto it = index_.find(ref.node);
+      if (ref.control || it == index_.end()) throw Error("output '" + tensor + "' names no node of the graph");
+      outputs_[it->second] = std::max<size_t>(outputs_[it->second], ref.port + 1);
+    }
   }
 
   void add_node(tensorflow::NodeDef& def, int index) {
     Attributes attrs;
     try {
       attrs = convert_attributes(def);
+      if (auto value = extras_.constants.find(def.name()); value != extras_.constants.end()) {
+        Node& constant = make_op(graph_, "opset1.Constant", {}, {{"value", value->second}}, def.name());
+        name_outputs(constant, def.name());
+        ids_.push_back(constant.id());
+        return;
+      }
       if (def.op() == "Placeholder") {
         Node& param = make_op(graph_, "opset1.Parameter", {}, placeholder_attrs(attrs), def.name());
         name_outputs(param, def.name());
+        if (auto alias = extras_.input_aliases.find(def.name()); alias != extras_.input_aliases.end())
+          param.outputs[0].names.push_back(alias->second);
         ids_.push_back(param.id());
         return;
       }
@@ -137,6 +156,7 @@ class GraphBuilder {
 
   void wire(const tensorflow::NodeDef& def, const std::vector<InputRef>& refs) {
     const NodeId id = ids_[index_.at(def.name())];
+    if (extras_.constants.count(def.name())) return;  // a variable's inputs (its initializer) are gone
     if (def.op() == "Placeholder") {
       for (const InputRef& ref : refs)
         if (!ref.control) throw Error(label(def) + ": a Placeholder takes no data inputs");
@@ -158,7 +178,21 @@ class GraphBuilder {
     make_op(graph_, "opset1.Result", {Value{ids_[index], 0}}, {}, graph_.unique_name(def.name() + "/sink_port_0"));
   }
 
+  void add_named_result(const std::string& tensor, const std::string& alias) {
+    InputRef ref = parse_input(tensor);
+    auto it = index_.find(ref.node);
+    if (ref.control || it == index_.end()) throw Error("output '" + tensor + "' names no tensor of the graph");
+    const NodeId producer = ids_[it->second];
+    if (ref.port >= graph_.at(producer).outputs.size())
+      throw Error("output '" + tensor + "' reads an output that node does not have");
+    auto& names = graph_.at(producer).outputs[ref.port].names;
+    if (!alias.empty() && std::find(names.begin(), names.end(), alias) == names.end()) names.push_back(alias);
+    make_op(graph_, "opset1.Result", {Value{producer, ref.port}}, {},
+            graph_.unique_name(ref.node + "/sink_port_" + std::to_string(ref.port)));
+  }
+
   Graph& graph_;
+  const BuildExtras& extras_;
   std::unordered_map<std::string, size_t> index_;  // node name -> position in the file
   std::vector<size_t> outputs_;
   std::vector<bool> consumed_;
@@ -167,6 +201,8 @@ class GraphBuilder {
 
 }  // namespace
 
-void build_graph(Graph& graph, tensorflow::GraphDef& def) { GraphBuilder(graph).build(def); }
+void build_graph(Graph& graph, tensorflow::GraphDef& def, const BuildExtras& extras) {
+  GraphBuilder(graph, extras).build(def);
+}
 
 }  // namespace remo::tf_import

@@ -12,12 +12,29 @@
 // - every node none of whose outputs feeds a data input (NoOp excepted) gets an opset1.Result on
 //   output 0, named "<node>/sink_port_0", in file order;
 // - nodes may appear in any order in the file.
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "engine/graph/graph.h"
+#include "engine/graph/tensor.h"
 #include "frontends/tensorflow/proto/graph.pb.h"
 
 namespace remo::tf_import {
 
+// What a checkpoint or a signature adds to the bare GraphDef.
+struct BuildExtras {
+  // Nodes (variables: VariableV2, VarHandleOp...) that become opset1.Constant of the given value.
+  std::map<std::string, Tensor> constants;
+  // When not empty, the model's outputs instead of the unread nodes: tensors "node:port", each
+  // with a name (a signature's output key) that its tensor also answers to; "" for none.
+  std::vector<std::pair<std::string, std::string>> outputs;
+  // Placeholder node -> a further name of its tensor (a signature's input key).
+  std::map<std::string, std::string> input_aliases;
+};
+
 // Fills `graph` from `def` (whose tensors are moved out). Throws remo::Error naming the node.
-void build_graph(Graph& graph, tensorflow::GraphDef& def);
+void build_graph(Graph& graph, tensorflow::GraphDef& def, const BuildExtras& extras = {});
 
 }  // namespace remo::tf_import

@@ -12,6 +12,7 @@
 #include "frontends/tensorflow/tf_function_library.h"
 #include "frontends/tensorflow/tf_graph_builder.h"
 #include "frontends/tensorflow/tf_layout.h"
+#include "frontends/tensorflow/tf_saved_model.h"
 
 namespace remo {
 namespace {
@@ -47,18 +48,20 @@ void parse_binary(const MappedFile& file, tensorflow::GraphDef& def, const std::
 
 }  // namespace
 
-std::unique_ptr<Graph> read_tf_model(const std::string& path, const TfReadOptions& options) {
-  std::shared_ptr<const MappedFile> file = MappedFile::open(path);  // its errors name the path
-  tensorflow::GraphDef def;
-  if (options.text) parse_text(*file, def, path);
-  else parse_binary(*file, def, path);
-  file.reset();  // every byte needed was copied into `def`
+namespace {
+
+// Inlines the function library, builds the graph, applies the shapes and the layout. Errors are
+// prefixed with `path`.
+std::unique_ptr<Graph> finish(tf_import::LoadedGraph& loaded, const std::string& path, const TfReadOptions& options) {
   auto graph = std::make_unique<Graph>();
   try {
     graph->meta["framework"] = std::string("tf");
-    graph->meta["tf:producer"] = static_cast<int64_t>(def.versions().producer());
-    tf_import::inline_function_calls(def);
-    tf_import::build_graph(*graph, def);
+    graph->meta["tf:producer"] = static_cast<int64_t>(loaded.def.versions().producer());
+    if (!loaded.source_files.empty()) graph->meta["source_files"] = loaded.source_files;
+    tf_import::InlineOptions inline_options;
+    if (loaded.op_list.op_size() > 0) inline_options.op_list = &loaded.op_list;
+    tf_import::inline_function_calls(loaded.def, inline_options);
+    tf_import::build_graph(*graph, loaded.def, loaded.extras);
     // Shapes are set on the NHWC inputs, before they turn NCHW: the user gives them in the
     // model's own layout.
     ModelEditOptions shapes;
@@ -71,6 +74,29 @@ std::unique_ptr<Graph> read_tf_model(const std::string& path, const TfReadOption
     throw Error(path + ": " + e.what());
   }
   return graph;
+}
+
+}  // namespace
+
+std::unique_ptr<Graph> read_tf_model(const std::string& path, const TfReadOptions& options) {
+  std::shared_ptr<const MappedFile> file = MappedFile::open(path);  // its errors name the path
+  tf_import::LoadedGraph loaded;
+  if (options.text) parse_text(*file, loaded.def, path);
+  else parse_binary(*file, loaded.def, path);
+  file.reset();  // every byte needed was copied into `def`
+  if (!options.checkpoint.empty()) tf_import::bind_checkpoint(loaded, options.checkpoint);  // errors name the checkpoint
+  return finish(loaded, path, options);
+}
+
+std::unique_ptr<Graph> read_tf_meta_graph(const std::string& path, const TfReadOptions& options) {
+  tf_import::LoadedGraph loaded = tf_import::load_meta_graph(path, options.text, options.checkpoint);
+  return finish(loaded, path, options);
+}
+
+std::unique_ptr<Graph> read_tf_saved_model(const std::string& dir, const std::vector<std::string>& tags,
+                                           const TfReadOptions& options) {
+  tf_import::LoadedGraph loaded = tf_import::load_saved_model(dir, tags);
+  return finish(loaded, dir, options);
 }
 
 }  // namespace remo

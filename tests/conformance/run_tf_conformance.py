@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""TensorFlow frozen graphs through remo, run in OpenVINO CPU, compared with TensorFlow.
+"""TensorFlow models, in every form, through remo, run in OpenVINO CPU, compared with TensorFlow.
 
     run_tf_conformance.py REMO [MODEL_DIR]
 
-MODEL_DIR defaults to the folder make_tf_models.py fills (built first if missing); each
-<name>.pb there comes with <name>.input.npy (NHWC) and TensorFlow's <name>.output.npy. Every
-model is converted twice: by default (rank-4 inputs become NCHW, so the input is fed transposed)
-and with --disable_nhwc_to_nchw (fed as is). A case passes when the output has TensorFlow's
+MODEL_DIR defaults to the folder make_tf_models.py fills (built first if missing); each case
+<name> there has <name>.input.npy (NHWC) and TensorFlow's <name>.output.npy, and one or more
+forms (the layout is described at the top of make_tf_models.py): a frozen <name>.pb, a
+<name>.savedmodel/ folder, a <name>.pbtxt with the checkpoint <name>.ckpt, a MetaGraph
+<name>.ckpt.meta. Every form is converted twice: by default (rank-4 inputs become NCHW, so the
+input is fed transposed) and with --disable_nhwc_to_nchw (fed as is). A case passes when the output has TensorFlow's
 shape and max|ov - tf| <= 1e-4 * max|tf| (relative to the output's scale: a softmax over 1000
 classes is ~1e-3). Prints one line per case with the error, the
 IR's layer count and how many Transposes it keeps, then "N passed, M failed".
@@ -38,15 +40,30 @@ def layer_counts(xml: Path) -> tuple[int, int]:
     return len(types), types.count("Transpose")
 
 
-def run_case(remo: str, core, pb: Path, mode: str, tmp: Path) -> tuple[bool, str]:
-    x = np.load(pb.with_suffix(".input.npy"))
-    ref = np.load(pb.with_suffix(".output.npy"))
+def forms(folder: Path, name: str) -> dict:
+    """form -> remo's options for it, for the forms of case `name` present in `folder`."""
+    found = {}
+    if (folder / f"{name}.pb").is_file():
+        found["frozen"] = ["--input_model", str(folder / f"{name}.pb")]
+    if (folder / f"{name}.savedmodel").is_dir():
+        found["savedmodel"] = ["--saved_model_dir", str(folder / f"{name}.savedmodel")]
+    if (folder / f"{name}.pbtxt").is_file() and (folder / f"{name}.ckpt.index").is_file():
+        found["checkpoint"] = ["--input_model", str(folder / f"{name}.pbtxt"),
+                               "--input_checkpoint", str(folder / f"{name}.ckpt")]
+    if (folder / f"{name}.ckpt.meta").is_file():
+        found["metagraph"] = ["--input_meta_graph", str(folder / f"{name}.ckpt.meta")]
+    return found
+
+
+def run_case(remo: str, core, folder: Path, name: str, source: list, mode: str, tmp: Path) -> tuple[bool, str]:
+    x = np.load(folder / f"{name}.input.npy")
+    ref = np.load(folder / f"{name}.output.npy")
     # f32 weights: the check measures the translation, not f16 rounding.
-    cmd = [remo, "--input_model", str(pb), "--output_dir", str(tmp), "--compress_to_fp16=False", *MODES[mode]]
+    cmd = [remo, *source, "--model_name", name, "--output_dir", str(tmp), "--compress_to_fp16=False", *MODES[mode]]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=TIMEOUT_S)
     if proc.returncode != 0:
         return False, "remo: " + (proc.stderr.strip().splitlines() or ["exit %d" % proc.returncode])[0]
-    xml = tmp / f"{pb.stem}.xml"
+    xml = tmp / f"{name}.xml"
     layers, transposes = layer_counts(xml)
     feed = x.transpose(0, 3, 1, 2) if mode == "nchw" and x.ndim == 4 else x
     compiled = core.compile_model(core.read_model(str(xml)), "CPU", {"INFERENCE_PRECISION_HINT": "f32"})
@@ -66,17 +83,18 @@ def main() -> int:
         return 2
     remo = sys.argv[1]
     folder = Path(sys.argv[2]) if len(sys.argv) == 3 else model_dir()
-    models = sorted(folder.glob("*.pb"))
-    if not models:
-        print(f"run_tf_conformance: no .pb models in {folder}", file=sys.stderr)
+    names = sorted(p.name[:-len(".input.npy")] for p in folder.glob("*.input.npy"))
+    cases = [(name, form, source) for name in names for form, source in forms(folder, name).items()]
+    if not cases:
+        print(f"run_tf_conformance: no models in {folder}", file=sys.stderr)
         return 1
     core = ov.Core()
     passed = failed = 0
-    for pb in models:
+    for name, form, source in cases:
         for mode in MODES:
             with tempfile.TemporaryDirectory(prefix="remo-tf-") as tmp:
-                ok, detail = run_case(remo, core, pb, mode, Path(tmp))
-            print(f"{'PASS' if ok else 'FAIL'} {pb.stem} [{mode}]: {detail}")
+                ok, detail = run_case(remo, core, folder, name, source, mode, Path(tmp))
+            print(f"{'PASS' if ok else 'FAIL'} {name} {form} [{mode}]: {detail}")
             passed, failed = passed + ok, failed + (not ok)
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
