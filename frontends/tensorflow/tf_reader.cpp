@@ -60,7 +60,16 @@ std::unique_ptr<Graph> finish(tf_import::LoadedGraph& loaded, const std::string&
     if (!loaded.source_files.empty()) graph->meta["source_files"] = loaded.source_files;
     tf_import::InlineOptions inline_options;
     if (loaded.op_list.op_size() > 0) inline_options.op_list = &loaded.op_list;
-    tf_import::inline_function_calls(loaded.def, inline_options);
+    // Body nodes no result reads (a function's side outputs, its saver ops) must not become
+    // outputs: after inlining, the graph is cut to the signature's outputs, or else to the
+    // outputs the graph had before inlining.
+    const bool signature = !loaded.extras.outputs.empty();
+    std::vector<std::string> outputs = signature ? std::vector<std::string>{} : tf_import::graph_sinks(loaded.def);
+    if (tf_import::inline_function_calls(loaded.def, inline_options) > 0) {
+      if (signature)
+        for (const auto& [tensor, alias] : loaded.extras.outputs) outputs.push_back(tensor);
+      tf_import::prune_to_outputs(loaded.def, outputs, !signature);
+    }
     tf_import::build_graph(*graph, loaded.def, loaded.extras);
     // Shapes are set on the NHWC inputs, before they turn NCHW: the user gives them in the
     // model's own layout.

@@ -203,7 +203,18 @@ std::unique_ptr<TensorBundle> open_bundle(const std::string& prefix) { return Te
 
 }  // namespace
 
-void prune_to_outputs(tensorflow::GraphDef& def, const std::vector<std::string>& outputs) {
+std::vector<std::string> graph_sinks(const tensorflow::GraphDef& def) {
+  std::unordered_set<std::string> read;
+  for (const tensorflow::NodeDef& n : def.node())
+    for (const std::string& in : n.input())
+      if (!is_control(in)) read.insert(node_of(in));
+  std::vector<std::string> sinks;
+  for (const tensorflow::NodeDef& n : def.node())
+    if (!read.count(n.name()) && n.op() != "NoOp" && n.op() != "Placeholder") sinks.push_back(n.name() + ":0");
+  return sinks;
+}
+
+void prune_to_outputs(tensorflow::GraphDef& def, const std::vector<std::string>& outputs, bool keep_placeholders) {
   std::unordered_map<std::string, const tensorflow::NodeDef*> nodes;
   for (const tensorflow::NodeDef& n : def.node()) nodes[n.name()] = &n;
   std::unordered_set<std::string> keep;
@@ -213,6 +224,9 @@ void prune_to_outputs(tensorflow::GraphDef& def, const std::vector<std::string>&
     if (!nodes.count(name)) throw Error("output '" + out + "' names no node of the graph");
     work.push_back(name);
   }
+  if (keep_placeholders)
+    for (const tensorflow::NodeDef& n : def.node())
+      if (n.op() == "Placeholder") work.push_back(n.name());
   while (!work.empty()) {
     std::string name = std::move(work.back());
     work.pop_back();

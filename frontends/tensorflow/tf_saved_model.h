@@ -48,9 +48,13 @@ LoadedGraph load_meta_graph(const std::string& path, bool text, const std::strin
 // MetaGraph whose tags are exactly `tags` (in any order).
 LoadedGraph load_saved_model(const std::string& dir, const std::vector<std::string>& tags);
 
-// The nodes `outputs` ("node:port") need through data inputs, in file order; control inputs to
-// dropped nodes are removed.
-void prune_to_outputs(tensorflow::GraphDef& def, const std::vector<std::string>& outputs);
+// The nodes `outputs` ("node:port") need through data inputs, in file order (and every
+// Placeholder when `keep_placeholders`); control inputs to dropped nodes are removed.
+void prune_to_outputs(tensorflow::GraphDef& def, const std::vector<std::string>& outputs,
+                      bool keep_placeholders = false);
+// The graph's default outputs: "node:0" of each node no data input reads (NoOps and Placeholders
+// aside), in file order, as tf_graph_builder.h makes them.
+std::vector<std::string> graph_sinks(const tensorflow::GraphDef& def);
 // Drops the saver and initializer sub-graphs (see above). Returns how many nodes went.
 size_t drop_saver_and_initializers(tensorflow::GraphDef& def);
 

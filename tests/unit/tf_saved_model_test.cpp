@@ -252,5 +252,27 @@ TEST(TfSavedModel, DroppingTheSaverKeepsWhatTheOutputsNeed) {
   EXPECT_EQ(names, (std::vector<std::string>{"x", "w", "w/read", "mm"}));
 }
 
+TEST(TfSavedModel, BodyNodesNoOutputReadsAreCutAfterInlining) {
+  ScratchDir dir;
+  const std::string path = (dir.path() / "g.pbtxt").string();
+  std::ofstream(path) << R"(
+node { name: "x" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } }
+node { name: "unused" op: "Placeholder" attr { key: "dtype" value { type: DT_FLOAT } } }
+node { name: "call" op: "PartitionedCall" input: "x" attr { key: "f" value { func { name: "f" } } } }
+library { function {
+  signature { name: "f" input_arg { name: "a" type: DT_FLOAT } output_arg { name: "o" type: DT_FLOAT } }
+  node_def { name: "relu" op: "Relu" input: "a" }
+  node_def { name: "side" op: "SomeSideEffect" input: "a" }
+  ret { key: "o" value: "relu:activations:0" } } })";
+  TfReadOptions options;
+  options.text = true;
+  auto graph = read_tf_model(path, options);
+  EXPECT_EQ(graph->find_node("call/side"), nullptr);
+  EXPECT_EQ(node_named(*graph, "call/relu").op(), "tf.Relu");
+  ASSERT_EQ(graph->results().size(), 1u);
+  EXPECT_EQ(graph->at(graph->results()[0]).name, "call/sink_port_0");
+  EXPECT_EQ(graph->parameters().size(), 2u) << "a graph's own inputs stay, used or not";
+}
+
 }  // namespace
 }  // namespace remo
