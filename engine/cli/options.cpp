@@ -217,8 +217,11 @@ CliRequest parse_command_line(const std::vector<std::string>& args) {
     } else if (flag == "--saved_model_tags") {
       std::string v = value();
       c.saved_model_tags.clear();
-      for (const auto& tag : split(v, ','))
+      for (std::string tag : split(v, ',')) {
+        tag.erase(0, tag.find_first_not_of(" \t"));
+        tag.erase(tag.find_last_not_of(" \t") + 1);
         if (!tag.empty()) c.saved_model_tags.push_back(tag);
+      }
       if (c.saved_model_tags.empty()) throw Error("--saved_model_tags '" + v + "': expected comma-separated tags (e.g. serve)");
       record(c, "saved_model_tags", v);
     } else if (flag == "--input_model_is_text") {

@@ -39,8 +39,12 @@ std::unique_ptr<TensorBundle> TensorBundle::open(const std::string& prefix) {
   bundle->index_path_ = prefix + ".index";
   const std::string& path = bundle->index_path_;
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec))
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    if (std::filesystem::is_regular_file(prefix, ec))
+      throw Error(prefix + ": a checkpoint is named by its prefix: PREFIX.index and PREFIX.data-*-of-* must exist "
+                  "(a single-file checkpoint is TensorFlow's V1 format, which remo does not read)");
     throw Error(path + ": no such file (a checkpoint PREFIX names PREFIX.index and PREFIX.data-*-of-* files)");
+  }
   std::shared_ptr<const MappedFile> index = MappedFile::open(path);
   bool have_header = false;
   tensorflow::BundleHeaderProto header;

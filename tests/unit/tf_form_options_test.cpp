@@ -20,7 +20,7 @@ std::string error_of(const std::function<void()>& f) {
 }
 
 TEST(TfFormOptions, ParseIntoTheConvertOptions) {
-  CliRequest saved = parse_command_line({"--saved_model_dir", "m/", "--saved_model_tags", "serve,gpu"});
+  CliRequest saved = parse_command_line({"--saved_model_dir", "m/", "--saved_model_tags", "serve, gpu"});
   EXPECT_EQ(saved.convert.saved_model_dir, "m/");
   EXPECT_EQ(saved.convert.saved_model_tags, (std::vector<std::string>{"serve", "gpu"}));
   CliRequest plain = parse_command_line({"--saved_model_dir", "m"});

@@ -157,6 +157,10 @@ TEST(TfTensorBundle, MissingFilesAreNamed) {
   ScratchDir dir;
   const std::string prefix = (dir.path() / "m").string();
   EXPECT_NE(error_of([&] { TensorBundle::open(prefix); }).find(prefix + ".index: no such file"), std::string::npos);
+  std::ofstream(prefix) << "a V1 checkpoint";
+  EXPECT_NE(error_of([&] { TensorBundle::open(prefix); }).find("TensorFlow's V1 format, which remo does not read"),
+            std::string::npos);
+  fs::remove(prefix);
   BundleWriter w;
   w.add_floats("a", {1}, {1}, 0);
   w.add_floats("b", {1}, {2}, 1);
