@@ -68,11 +68,17 @@ TEST(TfTable, DamageIsAnErrorNamingTheFile) {
   std::string flipped = file;
   flipped[2] ^= 0x40;
   EXPECT_NE(read(flipped).find("t.index: data block 0 at byte 0: checksum mismatch"), std::string::npos) << read(flipped);
-  // A handle pointing past the end: rewrite the index handle's size in the footer.
+  // A footer whose index handle points past the end of the file.
   std::string far = file;
-  const size_t footer = far.size() - 48;
-  far[footer + 3] = '\x7f';  // meta-index handle bytes are small: this lands in the index handle
-  EXPECT_NE(read(far), "no error");
+  std::string footer;
+  testing_support::put_varint(footer, 0);  // meta-index handle
+  testing_support::put_varint(footer, 0);
+  testing_support::put_varint(footer, 1000000);  // index handle
+  testing_support::put_varint(footer, 10);
+  footer.resize(40, '\0');
+  far.replace(far.size() - 48, 40, footer);
+  EXPECT_NE(read(far).find("t.index: the index block [1000000, +10] lies outside the file's"), std::string::npos)
+      << read(far);
 }
 
 TEST(TfTensorBundle, ReadsEveryNumericDtypeAsAViewIntoTheMappedShard) {
