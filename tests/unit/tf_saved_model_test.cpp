@@ -142,6 +142,31 @@ TEST(TfCheckpoint, AMetaGraphReadsTheCheckpointBesideIt) {
   EXPECT_EQ(graph->results().size(), 1u);
 }
 
+TEST(TfCheckpoint, AMetaGraphWithASignatureIsCutToItsOutputs) {
+  ScratchDir dir;
+  tensorflow::MetaGraphDef meta = parse<tensorflow::MetaGraphDef>(R"(
+    signature_def { key: "predict" value {
+      inputs { key: "features" value { name: "x:0" } }
+      outputs { key: "product" value { name: "mm:0" } } } })");
+  *meta.mutable_graph_def() = parse<tensorflow::GraphDef>(kTf1Graph);
+  const std::string meta_path = (dir.path() / "model.meta").string();
+  std::ofstream(meta_path, std::ios::binary) << meta.SerializeAsString();
+  BundleWriter w;
+  w.add_floats("w", {2, 1}, {3, 4});  // b is not needed: the signature's output does not read it
+  w.write((dir.path() / "vars").string());
+  TfReadOptions options;
+  options.checkpoint = (dir.path() / "vars").string();
+  auto graph = read_tf_meta_graph(meta_path, options);
+  EXPECT_EQ(graph->find_node("b"), nullptr);
+  EXPECT_EQ(graph->find_node("y"), nullptr);
+  ASSERT_EQ(graph->results().size(), 1u);
+  const Value out = graph->at(graph->results()[0]).input(0);
+  const auto& names = graph->at(out.node).outputs[out.port].names;
+  EXPECT_NE(std::find(names.begin(), names.end(), "product"), names.end());
+  const auto& in_names = graph->at(graph->parameters()[0]).outputs[0].names;
+  EXPECT_NE(std::find(in_names.begin(), in_names.end(), "features"), in_names.end());
+}
+
 // A TF2 SavedModel: serving_default calls f(x, v) where v is the captured variable object 1.
 const char* kTf2MetaGraph = R"(
 meta_info_def { tags: "serve" }
