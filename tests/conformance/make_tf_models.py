@@ -10,11 +10,13 @@ Folder layout (run_tf_conformance.py converts every form it finds; other tools m
   <name>.pb                             frozen GraphDef (variables turned into constants)
   <name>.savedmodel/                    SavedModel folder (TF2 tf.saved_model.save, or TF1
                                         simple_save), signature "serving_default"
-  <name>.pbtxt + <name>.ckpt.index/.data-*   text GraphDef with variables + TF1 Saver checkpoint
-                                        (--input_model X.pbtxt --input_checkpoint X.ckpt)
-  <name>.ckpt.meta                      MetaGraphDef beside that checkpoint (--input_meta_graph)
+  <name>.index + <name>.data-*          TF1 Saver checkpoint (prefix <name>), with
+  <name>.graph.pbtxt                    the text GraphDef of its variables' graph
+                                        (--input_model <name>.graph.pbtxt --input_checkpoint <name>)
+  <name>.meta                           MetaGraphDef beside that checkpoint (--input_meta_graph)
 Keras cases and small_ops have .pb and a TF2 .savedmodel/; tf1_vars (a tf.compat.v1 graph with
-VariableV2 and resource variables) has a TF1 .savedmodel/, .pbtxt + .ckpt and .ckpt.meta.
+VariableV2 and resource variables) has a TF1 .savedmodel/, .graph.pbtxt + checkpoint and .meta.
+A plain <name>.pbtxt is never written: it would read as a frozen text graph.
 """
 import os
 import sys
@@ -135,12 +137,13 @@ def save_tf1_case(out_dir: Path, name: str = "tf1_vars"):
         with v1.Session(graph=graph) as sess:
             sess.run(v1.global_variables_initializer())
             out = sess.run(y, {x: x_value})
-            saver.save(sess, str(out_dir / f"{name}.ckpt"))  # also writes <name>.ckpt.meta
-            (out_dir / f"{name}.pbtxt").write_text(str(graph.as_graph_def()))
+            saver.save(sess, str(out_dir / name))  # <name>.index, <name>.data-*, <name>.meta
+            (out_dir / f"{name}.graph.pbtxt").write_text(str(graph.as_graph_def()))
             v1.saved_model.simple_save(sess, str(out_dir / f"{name}.savedmodel"), inputs={"x": x}, outputs={"y": y})
     np.save(out_dir / f"{name}.input.npy", x_value)
     np.save(out_dir / f"{name}.output.npy", out)
-    print(f"make_tf_models: wrote {name}.pbtxt + .ckpt, .ckpt.meta and .savedmodel (TF1)", file=sys.stderr)
+    print(f"make_tf_models: wrote {name}.graph.pbtxt + checkpoint, {name}.meta and {name}.savedmodel (TF1)",
+          file=sys.stderr)
 
 
 def build(out_dir: Path):

@@ -6,8 +6,8 @@
 MODEL_DIR defaults to the folder make_tf_models.py fills (built first if missing); each case
 <name> there has <name>.input.npy (NHWC) and TensorFlow's <name>.output.npy, and one or more
 forms (the layout is described at the top of make_tf_models.py): a frozen <name>.pb, a
-<name>.savedmodel/ folder, a <name>.pbtxt with the checkpoint <name>.ckpt, a MetaGraph
-<name>.ckpt.meta. Every form is converted twice: by default (rank-4 inputs become NCHW, so the
+<name>.savedmodel/ folder, a <name>.graph.pbtxt with the checkpoint <name> (<name>.index and
+<name>.data-*), a MetaGraph <name>.meta. Every form is converted twice: by default (rank-4 inputs become NCHW, so the
 input is fed transposed) and with --disable_nhwc_to_nchw (fed as is). A case passes when the output has TensorFlow's
 shape and max|ov - tf| <= 1e-4 * max|tf| (relative to the output's scale: a softmax over 1000
 classes is ~1e-3). Prints one line per case with the error, the
@@ -47,11 +47,11 @@ def forms(folder: Path, name: str) -> dict:
         found["frozen"] = ["--input_model", str(folder / f"{name}.pb")]
     if (folder / f"{name}.savedmodel").is_dir():
         found["savedmodel"] = ["--saved_model_dir", str(folder / f"{name}.savedmodel")]
-    if (folder / f"{name}.pbtxt").is_file() and (folder / f"{name}.ckpt.index").is_file():
-        found["checkpoint"] = ["--input_model", str(folder / f"{name}.pbtxt"),
-                               "--input_checkpoint", str(folder / f"{name}.ckpt")]
-    if (folder / f"{name}.ckpt.meta").is_file():
-        found["metagraph"] = ["--input_meta_graph", str(folder / f"{name}.ckpt.meta")]
+    if (folder / f"{name}.graph.pbtxt").is_file() and (folder / f"{name}.index").is_file():
+        found["checkpoint"] = ["--input_model", str(folder / f"{name}.graph.pbtxt"),
+                               "--input_checkpoint", str(folder / name)]
+    if (folder / f"{name}.meta").is_file():
+        found["metagraph"] = ["--input_meta_graph", str(folder / f"{name}.meta")]
     return found
 
 
