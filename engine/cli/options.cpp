@@ -287,7 +287,8 @@ Converts a trained model to OpenVINO IR (FILE.xml + FILE.bin).
   --input_model_is_text    the TensorFlow model is a text GraphDef (implied by .pbtxt)
   --input_checkpoint PREFIX
                            TensorFlow: the variables of --input_model (a GraphDef) or
-                           --input_meta_graph from the checkpoint PREFIX.index/.data-*
+                           --input_meta_graph from the checkpoint PREFIX.index/.data-* (a
+                           folder: its latest checkpoint)
   --input_meta_graph FILE  TensorFlow MetaGraphDef (.meta); variables from the checkpoint beside it
   --saved_model_dir DIR    TensorFlow SavedModel folder (TF1 or TF2)
   --saved_model_tags TAGS  comma-separated tags of the SavedModel's MetaGraph (default: serve)

@@ -201,6 +201,34 @@ void bind_objects(LoadedGraph& g, const tensorflow::SavedObjectGraph& objects, c
 
 std::unique_ptr<TensorBundle> open_bundle(const std::string& prefix) { return TensorBundle::open(prefix); }
 
+// A checkpoint folder stands for its latest checkpoint: the `model_checkpoint_path` line of the
+// "checkpoint" state file tf.train.Saver keeps there (relative paths are inside the folder).
+std::string checkpoint_prefix(const std::string& given) {
+  std::error_code ec;
+  if (!fs::is_directory(given, ec)) return given;
+  const fs::path state = fs::path(given) / "checkpoint";
+  if (!fs::is_regular_file(state, ec))
+    throw Error(given + ": a folder given as the checkpoint must hold TensorFlow's 'checkpoint' state file "
+                "(or give the checkpoint's PREFIX, the path of PREFIX.index without .index)");
+  auto file = MappedFile::open(state.string());
+  const std::string text(reinterpret_cast<const char*>(file->data()), file->size());
+  const std::string key = "model_checkpoint_path:";
+  for (size_t line = 0; line < text.size();) {
+    size_t end = text.find('\n', line);
+    if (end == std::string::npos) end = text.size();
+    std::string_view l(text.data() + line, end - line);
+    if (l.substr(0, key.size()) == key) {
+      const size_t open = l.find('"');
+      const size_t close = l.rfind('"');
+      if (open == std::string_view::npos || close <= open) break;
+      fs::path path(std::string(l.substr(open + 1, close - open - 1)));
+      return (path.is_absolute() ? path : fs::path(given) / path).string();
+    }
+    line = end + 1;
+  }
+  throw Error(state.string() + ": no model_checkpoint_path \"...\" line naming the latest checkpoint");
+}
+
 }  // namespace
 
 std::vector<std::string> graph_sinks(const tensorflow::GraphDef& def) {
@@ -272,7 +300,7 @@ size_t drop_saver_and_initializers(tensorflow::GraphDef& def) {
 
 void bind_checkpoint(LoadedGraph& g, const std::string& prefix) {
   drop_saver_and_initializers(g.def);
-  bind_by_name(g, *open_bundle(prefix));
+  bind_by_name(g, *open_bundle(checkpoint_prefix(prefix)));
 }
 
 LoadedGraph load_meta_graph(const std::string& path, bool text, const std::string& checkpoint) {
@@ -281,7 +309,7 @@ LoadedGraph load_meta_graph(const std::string& path, bool text, const std::strin
   LoadedGraph g;
   g.def = std::move(*meta.mutable_graph_def());
   g.op_list = meta.meta_info_def().stripped_op_list();
-  std::string prefix = checkpoint;
+  std::string prefix = checkpoint.empty() ? checkpoint : checkpoint_prefix(checkpoint);
   if (prefix.empty()) {
     prefix = path.size() > 5 && path.compare(path.size() - 5, 5, ".meta") == 0 ? path.substr(0, path.size() - 5) : path;
     std::error_code ec;

@@ -36,8 +36,9 @@ struct LoadedGraph {
   std::vector<std::string> source_files;  // checkpoint files the constants are mapped from
 };
 
-// A GraphDef's variables from the checkpoint PREFIX (.index + .data-*); saver and initializer
-// sub-graphs dropped. Throws remo::Error naming the checkpoint file and the variable.
+// A GraphDef's variables from the checkpoint PREFIX (.index + .data-*), or from the latest
+// checkpoint of a folder (its "checkpoint" state file's model_checkpoint_path); saver and
+// initializer sub-graphs dropped. Throws remo::Error naming the checkpoint file and the variable.
 void bind_checkpoint(LoadedGraph& graph, const std::string& prefix);
 
 // A MetaGraphDef file (binary, or text with `text`), its variables from `checkpoint`, or when

@@ -111,6 +111,23 @@ TEST(TfCheckpoint, VariablesBecomeConstantsAndTheSaverIsDropped) {
   EXPECT_TRUE(fs::exists(dir.path() / "out" / "g.xml"));
 }
 
+TEST(TfCheckpoint, AFolderStandsForItsLatestCheckpoint) {
+  ScratchDir dir;
+  const std::string graph_path = (dir.path() / "g.pbtxt").string();
+  std::ofstream(graph_path) << kTf1Graph;
+  fs::create_directories(dir.path() / "train");
+  write_tf1_checkpoint((dir.path() / "train" / "model.ckpt-20").string());
+  TfReadOptions options;
+  options.text = true;
+  options.checkpoint = (dir.path() / "train").string();
+  EXPECT_NE(error_of([&] { read_tf_model(graph_path, options); }).find("must hold TensorFlow's 'checkpoint' state file"),
+            std::string::npos);
+  std::ofstream(dir.path() / "train" / "checkpoint") << "model_checkpoint_path: \"model.ckpt-20\"\n"
+                                                        "all_model_checkpoint_paths: \"model.ckpt-10\"\n";
+  auto graph = read_tf_model(graph_path, options);
+  EXPECT_EQ(node_named(*graph, "w").op(), "opset1.Constant");
+}
+
 TEST(TfCheckpoint, AMissingVariableNamesTheCheckpointAndNode) {
   ScratchDir dir;
   const std::string graph_path = (dir.path() / "g.pbtxt").string();
