@@ -53,7 +53,7 @@ stage dynamic-shapes "$PY" tests/conformance/test_dynamic_shapes.py build/remo
 stage onnx-node-tests "$PY" tests/conformance/onnx_backend.py build/remo --quiet --floor tests/conformance/onnx_node_tests.floor
 # TensorFlow graphs of every maker (make_tf_*models*.py: the six Keras applications, an op mix,
 # compact TF-Slim and other topologies, quantized and control-flow graphs) against
-# TensorFlow's outputs; the models are generated once into the cache (make_tf_models.py, ~2.5 min
+# TensorFlow's outputs, each in every form stored (frozen, SavedModel, checkpoint, MetaGraph); the models are generated once into the cache (make_tf_models.py, ~2.5 min
 # cold, ~280 MB); under a minute warm.
 stage tf-conformance "$PY" tests/conformance/run_tf_conformance.py build/remo
 stage tf-options "$PY" tests/conformance/test_tf_options.py build/remo

@@ -205,6 +205,25 @@ CliRequest parse_command_line(const std::vector<std::string>& args) {
         throw Error("--framework " + fw + ": supported are onnx, tf (tensorflow) and paddle");
       c.framework = fw;
       c.recorded_options.emplace_back("framework", fw);
+    } else if (flag == "--input_checkpoint") {
+      c.input_checkpoint = value();
+      record(c, "input_checkpoint", std::filesystem::path(c.input_checkpoint).filename().string());
+    } else if (flag == "--input_meta_graph") {
+      c.input_meta_graph = value();
+      record(c, "input_meta_graph", std::filesystem::path(c.input_meta_graph).filename().string());
+    } else if (flag == "--saved_model_dir") {
+      c.saved_model_dir = value();
+      record(c, "saved_model_dir", std::filesystem::path(c.saved_model_dir).lexically_normal().filename().string());
+    } else if (flag == "--saved_model_tags") {
+      std::string v = value();
+      c.saved_model_tags.clear();
+      for (std::string tag : split(v, ',')) {
+        tag.erase(0, tag.find_first_not_of(" \t"));
+        tag.erase(tag.find_last_not_of(" \t") + 1);
+        if (!tag.empty()) c.saved_model_tags.push_back(tag);
+      }
+      if (c.saved_model_tags.empty()) throw Error("--saved_model_tags '" + v + "': expected comma-separated tags (e.g. serve)");
+      record(c, "saved_model_tags", v);
     } else if (flag == "--input_model_is_text") {
       if (inline_value) throw Error(flag + " takes no value");
       c.input_model_is_text = true;
@@ -224,7 +243,8 @@ CliRequest parse_command_line(const std::vector<std::string>& args) {
   }
   if (c.explain_rule.empty() != c.explain_node.empty())
     throw Error("--explain RULE and --at NODE go together (why RULE does not match at NODE)");
-  if (!req.help && !req.version && c.input_model.empty()) throw Error("--input_model is required (see remo --help)");
+  if (!req.help && !req.version && c.input_model.empty() && c.input_meta_graph.empty() && c.saved_model_dir.empty())
+    throw Error("--input_model is required (or --input_meta_graph, --saved_model_dir; see remo --help)");
   return req;
 }
 
@@ -270,6 +290,13 @@ Converts a trained model to OpenVINO IR (FILE.xml + FILE.bin).
                            model (as mo does), then convert
   --framework NAME         source framework (onnx, tf, paddle); taken from the file extension by default
   --input_model_is_text    the TensorFlow model is a text GraphDef (implied by .pbtxt)
+  --input_checkpoint PREFIX
+                           TensorFlow: the variables of --input_model (a GraphDef) or
+                           --input_meta_graph from the checkpoint PREFIX.index/.data-* (a
+                           folder: its latest checkpoint)
+  --input_meta_graph FILE  TensorFlow MetaGraphDef (.meta); variables from the checkpoint beside it
+  --saved_model_dir DIR    TensorFlow SavedModel folder (TF1 or TF2)
+  --saved_model_tags TAGS  comma-separated tags of the SavedModel's MetaGraph (default: serve)
   --disable_nhwc_to_nchw   keep a TensorFlow model's NHWC inputs (default: rank-4 inputs become
                            NCHW, docs/tensorflow.md)
   --tensorboard_logdir DIR write the TensorFlow graph read as a TensorBoard event file into DIR

@@ -33,9 +33,18 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The file or folder the model comes from: --input_model, --input_meta_graph or --saved_model_dir.
+std::string model_source(const ConvertOptions& options) {
+  if (!options.input_model.empty()) return options.input_model;
+  if (!options.input_meta_graph.empty()) return options.input_meta_graph;
+  return options.saved_model_dir;
+}
+
 // The model's framework: --framework, else from the file's extension.
 std::string framework_of(const ConvertOptions& options) {
   if (!options.framework.empty()) return options.framework;
+  if (options.input_model.empty() && (!options.input_meta_graph.empty() || !options.saved_model_dir.empty()))
+    return "tf";
   const std::string ext = fs::path(options.input_model).extension().string();
   if (ext == ".onnx") return "onnx";
   if (ext == ".pb" || ext == ".pbtxt" || options.input_model_is_text) return "tf";
@@ -70,7 +79,7 @@ ModelEditOptions with_shapes_in_inputs(ModelEditOptions edits) {
 // `first`: the read the user sees; --tensorboard_logdir writes its event file then only (the
 // probe and --verify read the model again).
 std::unique_ptr<Graph> read_model(const ConvertOptions& options, bool first = false) {
-  const std::string& path = options.input_model;
+  const std::string path = model_source(options);
   std::error_code ec;
   if (!fs::exists(path, ec)) throw Error(path + ": no such file");
   if (framework_of(options) == "tf") {
@@ -81,6 +90,9 @@ std::unique_ptr<Graph> read_model(const ConvertOptions& options, bool first = fa
     ModelEditOptions edits = with_shapes_in_inputs(options.edits);
     tf.inputs = std::move(edits.inputs);
     tf.input_shapes = std::move(edits.input_shapes);  // left only without --input: in model order
+    tf.checkpoint = options.input_checkpoint;
+    if (!options.saved_model_dir.empty()) return read_tf_saved_model(path, options.saved_model_tags, tf);
+    if (!options.input_meta_graph.empty()) return read_tf_meta_graph(path, tf);
     return read_tf_model(path, tf);
   }
   if (framework_of(options) == "paddle") return read_paddle_model(path);
@@ -140,8 +152,14 @@ void check_fully_translated(const Graph& g, const CustomOpRegistry& custom) {
 constexpr int kConvertStages = 7;
 
 ConvertSummary convert_model(const ConvertOptions& options) {
-  check(!options.input_model.empty(), "no model given: use --input_model FILE");
-  std::string model_name = options.model_name.empty() ? fs::path(options.input_model).stem().string()
+  const int sources = !options.input_model.empty() + !options.input_meta_graph.empty() + !options.saved_model_dir.empty();
+  check(sources > 0, "no model given: use --input_model FILE (or --input_meta_graph, --saved_model_dir)");
+  check(sources == 1, "give one of --input_model, --input_meta_graph and --saved_model_dir");
+  check(options.input_checkpoint.empty() || options.saved_model_dir.empty(),
+        "--input_checkpoint goes with --input_model or --input_meta_graph; a SavedModel has its own variables");
+  const fs::path source = fs::path(model_source(options));
+  std::string model_name = options.model_name.empty()
+                               ? (options.saved_model_dir.empty() ? source.stem().string() : "saved_model")
                                                       : options.model_name;
   check(!model_name.empty() && model_name.find('/') == std::string::npos,
         "--model_name '" + model_name + "' must be a plain file name");
@@ -237,7 +255,7 @@ ConvertSummary convert_model(const ConvertOptions& options) {
   write.custom_ops = &rules.custom_ops();
   fs::path dir(options.output_dir);
   check_outputs_spare_inputs({(dir / (model_name + ".xml")).string(), (dir / (model_name + ".bin")).string()},
-                             conversion_inputs(*graph, options.input_model,
+                             conversion_inputs(*graph, model_source(options),
                                                {config_path, options.transformations_config_update}));
   stage("writing the IR");
   write_ir(*graph, options.output_dir, write);

@@ -21,6 +21,12 @@ struct ConvertOptions {
   std::string tensorboard_logdir;       // --tensorboard_logdir: the TensorFlow graph read, for TensorBoard
   // --tensorflow_custom_layer_libraries: accepted, never loaded; the conversion warns what to do instead.
   std::string tensorflow_custom_layer_libraries;
+  // TensorFlow models with variables (docs/tensorflow.md): --input_checkpoint PREFIX (with
+  // --input_model), --input_meta_graph FILE, --saved_model_dir DIR with --saved_model_tags.
+  std::string input_checkpoint;
+  std::string input_meta_graph;
+  std::string saved_model_dir;
+  std::vector<std::string> saved_model_tags{"serve"};
   std::vector<std::string> extensions;  // rule folders searched after the built-in one
   // --input, --input_shape, --batch, --output, layouts, mean/scale, --static_shape, fp16.
   ModelEditOptions edits;

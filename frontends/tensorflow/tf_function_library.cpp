@@ -68,11 +68,20 @@ std::vector<ArgLayout> layout_of(const tensorflow::OpDef& op) {
   return args;
 }
 
-const FunctionDef* find_function(const FunctionDefLibrary& library, const std::string& name) {
-  for (const FunctionDef& f : library.function())
-    if (f.signature().name() == name) return &f;
-  return nullptr;
-}
+// The library's functions by name (the first of a name wins, as a linear search would).
+class FunctionIndex {
+ public:
+  explicit FunctionIndex(const FunctionDefLibrary& library) {
+    for (const FunctionDef& f : library.function()) by_name_.emplace(f.signature().name(), &f);
+  }
+  const FunctionDef* find(const std::string& name) const {
+    auto it = by_name_.find(name);
+    return it == by_name_.end() ? nullptr : it->second;
+  }
+
+ private:
+  std::unordered_map<std::string, const FunctionDef*> by_name_;
+};
 
 uint32_t arg_size(const NodeDef& node, const ArgLayout& arg) {
   if (!arg.number_attr.empty()) {
@@ -118,25 +127,38 @@ struct CallTarget {
   const google::protobuf::Map<std::string, tensorflow::AttrValue>* attrs = nullptr;
 };
 
-CallTarget call_target(const NodeDef& node, const FunctionDefLibrary& library) {
+CallTarget call_target(const NodeDef& node, const FunctionIndex& library) {
   if (node.op() == "PartitionedCall" || node.op() == "StatefulPartitionedCall") {
     auto f = node.attr().find("f");
     if (f == node.attr().end() || f->second.value_case() != tensorflow::AttrValue::kFunc)
       throw Error("node '" + node.name() + "' (tf." + node.op() + ") has no function attribute 'f'");
-    const FunctionDef* function = find_function(library, f->second.func().name());
+    const FunctionDef* function = library.find(f->second.func().name());
     if (!function)
       throw Error("node '" + node.name() + "' (tf." + node.op() + ") calls function '" + f->second.func().name() +
                   "', which the graph's function library does not define");
     return {function, &f->second.func().attr()};
   }
-  if (const FunctionDef* function = find_function(library, node.op())) return {function, &node.attr()};
+  if (const FunctionDef* function = library.find(node.op())) return {function, &node.attr()};
   return {};
+}
+
+uint32_t port_of(const NodeDef& node, const std::string& arg, uint32_t index, const FunctionIndex* library,
+                 const tensorflow::OpList* op_list) {
+  if (op_list)
+    for (const tensorflow::OpDef& op : op_list->op())
+      if (op.name() == node.op()) return port_in(node, layout_of(op), arg, index);
+  if (library)
+    if (const FunctionDef* called = library->find(node.op())) return port_in(node, layout_of(called->signature()), arg, index);
+  const auto& table = builtin_layouts();
+  if (auto it = table.find(node.op()); it != table.end()) return port_in(node, it->second, arg, index);
+  return index;  // one output arg (PartitionedCall's "output" list included): its tensors are the ports
 }
 
 // Expands function bodies into GraphDef nodes, call by call.
 class Inliner {
  public:
   Inliner(const FunctionDefLibrary& library, const InlineOptions& options) : library_(library), options_(options) {}
+  const FunctionIndex& functions() const { return library_; }
 
   struct Pending {
     NodeDef node;
@@ -160,7 +182,7 @@ class Inliner {
                       const std::unordered_map<std::string, size_t>& arg_index, const std::string& prefix,
                       const std::vector<std::string>& args, const std::string& text, bool allow_control);
 
-  const FunctionDefLibrary& library_;
+  const FunctionIndex library_;
   const InlineOptions& options_;
 };
 
@@ -205,7 +227,7 @@ std::string Inliner::resolve(const FunctionDef& f, const std::unordered_map<std:
   const uint32_t index = parse_index(rest.substr(second + 1), text);
   try {
     return prefix + node_name + ":" +
-           std::to_string(output_arg_port(*node->second, arg, index, &library_, options_.op_list));
+           std::to_string(port_of(*node->second, arg, index, &library_, options_.op_list));
   } catch (const Error& e) {
     throw Error(where + e.what());
   }
@@ -313,20 +335,13 @@ void Inliner::run(std::deque<Pending>& work, google::protobuf::RepeatedPtrField<
 
 uint32_t output_arg_port(const NodeDef& node, const std::string& arg, uint32_t index,
                          const FunctionDefLibrary* library, const tensorflow::OpList* op_list) {
-  if (op_list)
-    for (const tensorflow::OpDef& op : op_list->op())
-      if (op.name() == node.op()) return port_in(node, layout_of(op), arg, index);
-  if (library) {
-    std::string called = called_function(node, *library);
-    if (!called.empty() && called == node.op()) return port_in(node, layout_of(find_function(*library, called)->signature()), arg, index);
-  }
-  const auto& table = builtin_layouts();
-  if (auto it = table.find(node.op()); it != table.end()) return port_in(node, it->second, arg, index);
-  return index;  // one output arg (PartitionedCall's "output" list included): its tensors are the ports
+  if (!library) return port_of(node, arg, index, nullptr, op_list);
+  const FunctionIndex functions(*library);
+  return port_of(node, arg, index, &functions, op_list);
 }
 
 std::string called_function(const NodeDef& node, const FunctionDefLibrary& library) {
-  CallTarget target = call_target(node, library);
+  CallTarget target = call_target(node, FunctionIndex(library));
   return target.function ? target.function->signature().name() : std::string();
 }
 
@@ -345,11 +360,11 @@ size_t inline_function_calls(tensorflow::GraphDef& def, const InlineOptions& opt
 }
 
 FunctionBody function_body(const FunctionDefLibrary& library, const std::string& name, const InlineOptions& options) {
-  const FunctionDef* f = find_function(library, name);
+  Inliner inliner(library, options);
+  const FunctionDef* f = inliner.functions().find(name);
   if (!f) throw Error("the function library defines no function '" + name + "'");
   FunctionBody result;
   *result.graph.mutable_library() = library;
-  Inliner inliner(library, options);
   std::vector<std::string> args;
   for (int i = 0; i < f->signature().input_arg_size(); ++i) {
     const auto& arg = f->signature().input_arg(i);

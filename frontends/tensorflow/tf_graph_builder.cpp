@@ -1,5 +1,6 @@
 #include "frontends/tensorflow/tf_graph_builder.h"
 
+#include <algorithm>
 #include <charconv>
 #include <unordered_map>
 #include <unordered_set>
@@ -59,16 +60,23 @@ Attributes placeholder_attrs(const Attributes& attrs) {
   return {{"element_type", type}, {"shape", std::get<std::vector<int64_t>>(shape->second)}};
 }
 
+const BuildExtras kNoExtras;
+
 class GraphBuilder {
  public:
-  GraphBuilder(Graph& graph, const std::vector<WhileFrameBody>& frames) : graph_(graph), frames_(frames) {}
+  GraphBuilder(Graph& graph, const std::vector<WhileFrameBody>& frames, const BuildExtras& extras)
+      : graph_(graph), frames_(frames), extras_(extras) {}
 
   void build(tensorflow::GraphDef& def) {
     std::vector<std::vector<InputRef>> inputs = parse_inputs(def);
     count_outputs(def, inputs);
     for (int i = 0; i < def.node_size(); ++i) add_node(*def.mutable_node(i), i);
     for (int i = 0; i < def.node_size(); ++i) wire(def.node(i), inputs[static_cast<size_t>(i)]);
-    for (int i = 0; i < def.node_size(); ++i) add_result(def.node(i));
+    if (extras_.outputs.empty()) {
+      for (int i = 0; i < def.node_size(); ++i) add_result(def.node(i));
+    } else {
+      for (const auto& [tensor, alias] : extras_.outputs) add_named_result(tensor, alias);
+    }
   }
 
   // A loop body: Parameters from its Placeholders (in file order), Results only for `results`.
@@ -132,6 +140,12 @@ class GraphBuilder {
       if (const WhileFrameBody* then = frame_of(def.node(i), kIfFrameOp, kIfThenAttr)) frame_outputs = then->results.size();
       outputs_[static_cast<size_t>(i)] = std::max(outputs_[static_cast<size_t>(i)], frame_outputs);
     }
+    for (const auto& [tensor, alias] : extras_.outputs) {
+      InputRef ref = parse_input(tensor);
+      auto it = index_.find(ref.node);
+      if (ref.control || it == index_.end()) throw Error("output '" + tensor + "' names no node of the graph");
+      outputs_[it->second] = std::max<size_t>(outputs_[it->second], ref.port + 1);
+    }
   }
 
   // The frame (a collapsed while loop, an If branch: tf_control_flow_v1.h) that attribute `key`
@@ -150,7 +164,7 @@ class GraphBuilder {
     tensorflow::GraphDef copy = frame.body;  // a frame cloned into a loop condition is built twice
     auto body = std::make_shared<Graph>();
     body->meta = graph_.meta;
-    GraphBuilder(*body, frames_).build_body(copy, frame.results);
+    GraphBuilder(*body, frames_, kNoExtras).build_body(copy, frame.results);  // variables and outputs are the outer graph's
     attrs[name] = GraphPtr(body);
     attrs[name + ":captures"] = frame.invariants;
   }
@@ -174,9 +188,17 @@ class GraphBuilder {
     Attributes attrs;
     try {
       attrs = convert_attributes(def);
+      if (auto value = extras_.constants.find(def.name()); value != extras_.constants.end()) {
+        Node& constant = make_op(graph_, "opset1.Constant", {}, {{"value", value->second}}, def.name());
+        name_outputs(constant, def.name());
+        ids_.push_back(constant.id());
+        return;
+      }
       if (def.op() == "Placeholder") {
         Node& param = make_op(graph_, "opset1.Parameter", {}, placeholder_attrs(attrs), def.name());
         name_outputs(param, def.name());
+        if (auto alias = extras_.input_aliases.find(def.name()); alias != extras_.input_aliases.end())
+          param.outputs[0].names.push_back(alias->second);
         ids_.push_back(param.id());
         return;
       }
@@ -199,6 +221,7 @@ class GraphBuilder {
 
   void wire(const tensorflow::NodeDef& def, const std::vector<InputRef>& refs) {
     const NodeId id = ids_[index_.at(def.name())];
+    if (extras_.constants.count(def.name())) return;  // a variable's inputs (its initializer) are gone
     if (def.op() == "Placeholder") {
       for (const InputRef& ref : refs)
         if (!ref.control) throw Error(label(def) + ": a Placeholder takes no data inputs");
@@ -223,8 +246,22 @@ class GraphBuilder {
     make_op(graph_, "opset1.Result", {Value{ids_[index], 0}}, {}, graph_.unique_name(def.name() + "/sink_port_0"));
   }
 
+  void add_named_result(const std::string& tensor, const std::string& alias) {
+    InputRef ref = parse_input(tensor);
+    auto it = index_.find(ref.node);
+    if (ref.control || it == index_.end()) throw Error("output '" + tensor + "' names no tensor of the graph");
+    const NodeId producer = ids_[it->second];
+    if (ref.port >= graph_.at(producer).outputs.size())
+      throw Error("output '" + tensor + "' reads an output that node does not have");
+    auto& names = graph_.at(producer).outputs[ref.port].names;
+    if (!alias.empty() && std::find(names.begin(), names.end(), alias) == names.end()) names.push_back(alias);
+    make_op(graph_, "opset1.Result", {Value{producer, ref.port}}, {},
+            graph_.unique_name(ref.node + "/sink_port_" + std::to_string(ref.port)));
+  }
+
   Graph& graph_;
   const std::vector<WhileFrameBody>& frames_;
+  const BuildExtras& extras_;
   std::unordered_map<std::string, size_t> index_;  // node name -> position in the file
   std::vector<size_t> outputs_;
   std::vector<bool> consumed_;
@@ -233,11 +270,11 @@ class GraphBuilder {
 
 }  // namespace
 
-void build_graph(Graph& graph, tensorflow::GraphDef& def, const FunctionLookup* functions) {
+void build_graph(Graph& graph, tensorflow::GraphDef& def, const BuildExtras& extras, const FunctionLookup* functions) {
   std::vector<WhileFrameBody> frames;
   if (functions && has_v2_control_flow(def)) lower_v2_control_flow(def, *functions, frames);
   lower_v1_control_flow(def, frames);
-  GraphBuilder(graph, frames).build(def);
+  GraphBuilder(graph, frames, extras).build(def);
 }
 
 }  // namespace remo::tf_import

@@ -18,15 +18,33 @@
 //   Results: the next values, then the next condition); a cond's Merge becomes tf.SelectV2; v2
 //   If and While become the same forms (tf_control_flow_v2.h);
 // - nodes may appear in any order in the file.
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "engine/graph/graph.h"
+#include "engine/graph/tensor.h"
 #include "frontends/tensorflow/proto/graph.pb.h"
 #include "frontends/tensorflow/tf_control_flow_v2.h"
 
 namespace remo::tf_import {
 
+// What a checkpoint or a signature adds to the bare GraphDef.
+struct BuildExtras {
+  // Nodes (variables: VariableV2, VarHandleOp...) that become opset1.Constant of the given value.
+  std::map<std::string, Tensor> constants;
+  // When not empty, the model's outputs instead of the unread nodes: tensors "node:port", each
+  // with a name (a signature's output key) that its tensor also answers to; "" for none.
+  std::vector<std::pair<std::string, std::string>> outputs;
+  // Placeholder node -> a further name of its tensor (a signature's input key).
+  std::map<std::string, std::string> input_aliases;
+};
+
 // Fills `graph` from `def` (whose tensors are moved out). Throws remo::Error naming the node.
 // With `functions`, control flow v2 (If/While on library functions) is lowered first
 // (tf_control_flow_v2.h); without, those nodes stay tf.If/tf.While.
-void build_graph(Graph& graph, tensorflow::GraphDef& def, const FunctionLookup* functions = nullptr);
+void build_graph(Graph& graph, tensorflow::GraphDef& def, const BuildExtras& extras = {},
+                 const FunctionLookup* functions = nullptr);
 
 }  // namespace remo::tf_import

@@ -14,6 +14,7 @@
 #include "frontends/tensorflow/tf_graph_builder.h"
 #include "frontends/tensorflow/tf_inputs.h"
 #include "frontends/tensorflow/tf_layout.h"
+#include "frontends/tensorflow/tf_saved_model.h"
 
 namespace remo {
 namespace {
@@ -49,27 +50,38 @@ void parse_binary(const MappedFile& file, tensorflow::GraphDef& def, const std::
 
 }  // namespace
 
-std::unique_ptr<Graph> read_tf_model(const std::string& path, const TfReadOptions& options) {
-  std::shared_ptr<const MappedFile> file = MappedFile::open(path);  // its errors name the path
-  tensorflow::GraphDef def;
-  if (options.text) parse_text(*file, def, path);
-  else parse_binary(*file, def, path);
-  file.reset();  // every byte needed was copied into `def`
-  // The graph as read, before the builder takes its attributes apart.
+namespace {
+
+// Inlines the function library, builds the graph, applies the shapes and the layout. Errors are
+// prefixed with `path`.
+std::unique_ptr<Graph> finish(tf_import::LoadedGraph& loaded, const std::string& path, const TfReadOptions& options) {
+  // The graph as read, before inlining and before the builder takes its attributes apart.
   if (!options.tensorboard_logdir.empty())
-    tf_import::write_graph_event_file(options.tensorboard_logdir, def.SerializeAsString());
+    tf_import::write_graph_event_file(options.tensorboard_logdir, loaded.def.SerializeAsString());
   auto graph = std::make_unique<Graph>();
   try {
     graph->meta["framework"] = std::string("tf");
-    graph->meta["tf:producer"] = static_cast<int64_t>(def.versions().producer());
-    tf_import::inline_function_calls(def);
+    graph->meta["tf:producer"] = static_cast<int64_t>(loaded.def.versions().producer());
+    if (!loaded.source_files.empty()) graph->meta["source_files"] = loaded.source_files;
+    tf_import::InlineOptions inline_options;
+    if (loaded.op_list.op_size() > 0) inline_options.op_list = &loaded.op_list;
+    // Body nodes no result reads (a function's side outputs, its saver ops) must not become
+    // outputs: after inlining, the graph is cut to the signature's outputs, or else to the
+    // outputs the graph had before inlining.
+    const bool signature = !loaded.extras.outputs.empty();
+    std::vector<std::string> outputs = signature ? std::vector<std::string>{} : tf_import::graph_sinks(loaded.def);
+    if (tf_import::inline_function_calls(loaded.def, inline_options) > 0) {
+      if (signature)
+        for (const auto& [tensor, alias] : loaded.extras.outputs) outputs.push_back(tensor);
+      tf_import::prune_to_outputs(loaded.def, outputs, !signature);
+    }
     // If/While branches and bodies are library functions, read as graphs when lowered.
-    const tensorflow::FunctionDefLibrary& library = def.library();
+    const tensorflow::FunctionDefLibrary& library = loaded.def.library();
     tf_import::FunctionLookup functions = [&library](const std::string& name) {
       tf_import::FunctionBody body = tf_import::function_body(library, name);
       return tf_import::FunctionGraph{std::move(body.graph), std::move(body.inputs), std::move(body.outputs)};
     };
-    tf_import::build_graph(*graph, def, &functions);
+    tf_import::build_graph(*graph, loaded.def, loaded.extras, &functions);
     tf_import::feed_named_defaults(*graph, options.inputs);
     // Shapes are set on the NHWC inputs, before they turn NCHW: the user gives them in the
     // model's own layout.
@@ -85,6 +97,29 @@ std::unique_ptr<Graph> read_tf_model(const std::string& path, const TfReadOption
     throw Error(path + ": " + e.what());
   }
   return graph;
+}
+
+}  // namespace
+
+std::unique_ptr<Graph> read_tf_model(const std::string& path, const TfReadOptions& options) {
+  std::shared_ptr<const MappedFile> file = MappedFile::open(path);  // its errors name the path
+  tf_import::LoadedGraph loaded;
+  if (options.text) parse_text(*file, loaded.def, path);
+  else parse_binary(*file, loaded.def, path);
+  file.reset();  // every byte needed was copied into `def`
+  if (!options.checkpoint.empty()) tf_import::bind_checkpoint(loaded, options.checkpoint);  // errors name the checkpoint
+  return finish(loaded, path, options);
+}
+
+std::unique_ptr<Graph> read_tf_meta_graph(const std::string& path, const TfReadOptions& options) {
+  tf_import::LoadedGraph loaded = tf_import::load_meta_graph(path, options.text, options.checkpoint);
+  return finish(loaded, path, options);
+}
+
+std::unique_ptr<Graph> read_tf_saved_model(const std::string& dir, const std::vector<std::string>& tags,
+                                           const TfReadOptions& options) {
+  tf_import::LoadedGraph loaded = tf_import::load_saved_model(dir, tags);
+  return finish(loaded, dir, options);
 }
 
 }  // namespace remo

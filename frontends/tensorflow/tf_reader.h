@@ -26,10 +26,20 @@ struct TfReadOptions {
   std::vector<PartialShape> input_shapes;
   // --tensorboard_logdir: write the GraphDef read as a TensorBoard event file there (tf_event_file.h).
   std::string tensorboard_logdir;
+  // --input_checkpoint PREFIX: the variables of the GraphDef (or MetaGraph) from this checkpoint.
+  std::string checkpoint;
 };
 
 // Throws remo::Error whose message starts with the file path and says what is wrong
 // ("PATH: not a valid binary GraphDef ...", "PATH:12:5: ...", "PATH: node 'x' (tf.Conv2D): ...").
 std::unique_ptr<Graph> read_tf_model(const std::string& path, const TfReadOptions& options);
+
+// --input_meta_graph: a MetaGraphDef (.meta; text with options.text), its variables from
+// options.checkpoint or the checkpoint beside it. See tf_saved_model.h.
+std::unique_ptr<Graph> read_tf_meta_graph(const std::string& path, const TfReadOptions& options);
+
+// --saved_model_dir with --saved_model_tags: a TF1 or TF2 SavedModel folder.
+std::unique_ptr<Graph> read_tf_saved_model(const std::string& dir, const std::vector<std::string>& tags,
+                                           const TfReadOptions& options);
 
 }  // namespace remo

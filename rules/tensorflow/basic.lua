@@ -8,7 +8,8 @@ remo.translate("tf.PlaceholderWithDefault", function(node)
   return node:input(1)
 end)
 
-for _, op in ipairs({"tf.Identity", "tf.StopGradient", "tf.Snapshot", "tf.PreventGradient"}) do
+-- ReadVariableOp reads a variable the reader has turned into a Constant (docs/tensorflow.md).
+for _, op in ipairs({"tf.Identity", "tf.StopGradient", "tf.Snapshot", "tf.PreventGradient", "tf.ReadVariableOp"}) do
   remo.translate(op, function(node) return node:input(1) end)
 end
 

@@ -1,10 +1,22 @@
 #!/usr/bin/env python3
-"""Saves TensorFlow models as frozen GraphDefs (.pb) into the model cache and prints the folder.
+"""Saves TensorFlow models, in every form remo reads, into the model cache and prints the folder.
 
-Runs under the venv (tensorflow-cpu from requirements.txt). Each model comes with the input it
-is checked on (<name>.input.npy, NHWC) and TensorFlow's output on it (<name>.output.npy), so the
-comparison needs no TensorFlow. Weights are random (weights=None: nothing is downloaded) but
-seeded, so a recipe always gives the same models.
+Runs under the venv (tensorflow-cpu from requirements.txt). Weights are random (weights=None:
+nothing is downloaded) but seeded, so a recipe always gives the same models.
+
+Folder layout (run_tf_conformance.py converts every form it finds; other tools may rely on it):
+  <name>.input.npy, <name>.output.npy   the input the case is checked on (NHWC) and TensorFlow's
+                                        output on it; shared by every form of the case
+  <name>.pb                             frozen GraphDef (variables turned into constants)
+  <name>.savedmodel/                    SavedModel folder (TF2 tf.saved_model.save, or TF1
+                                        simple_save), signature "serving_default"
+  <name>.index + <name>.data-*          TF1 Saver checkpoint (prefix <name>), with
+  <name>.graph.pbtxt                    the text GraphDef of its variables' graph
+                                        (--input_model <name>.graph.pbtxt --input_checkpoint <name>)
+  <name>.meta                           MetaGraphDef beside that checkpoint (--input_meta_graph)
+Keras cases and small_ops have .pb and a TF2 .savedmodel/; tf1_vars (a tf.compat.v1 graph with
+VariableV2 and resource variables) has a TF1 .savedmodel/, .graph.pbtxt + checkpoint and .meta.
+A plain <name>.pbtxt is never written: it would read as a frozen text graph.
 """
 import os
 import sys
@@ -75,22 +87,66 @@ def keras_cases(tf, models: dict) -> dict:
         tf.keras.utils.set_random_seed(0)
         model = getattr(tf.keras.applications, cls)(weights=None, input_shape=(size, size, 3))
         calibrate_batchnorm(tf, model, size)
-        cases[name] = ((lambda m: lambda x: m(x, training=False))(model), [1, size, size, 3])
+        fn = (lambda m: lambda x: m(x, training=False))(model)
+        fn.model = model  # the SavedModel tracks it, so that its variables are saved
+        cases[name] = (fn, [1, size, size, 3])
     return cases
 
 
 def save_cases(tf, cases: dict, out_dir: Path):
-    """Writes <name>.pb, <name>.input.npy and TensorFlow's <name>.output.npy for every case."""
+    """Writes <name>.pb, <name>.savedmodel/, <name>.input.npy and TensorFlow's <name>.output.npy
+    for every case."""
     import numpy as np
 
     for name, (fn, shape) in cases.items():
-        graph = freeze(tf, fn, tf.TensorSpec(shape, tf.float32, name="input"))
+        spec = tf.TensorSpec(shape, tf.float32, name="input")
+        graph = freeze(tf, fn, spec)
         (out_dir / f"{name}.pb").write_bytes(graph.SerializeToString())
+        # The SavedModel keeps the variables: the module tracks the Keras model (when there is
+        # one) so that they are saved, and serves fn as its default signature.
+        module = tf.Module()
+        module.model = getattr(fn, "model", None)
+        module.serve = tf.function(fn, input_signature=[spec])
+        tf.saved_model.save(module, str(out_dir / f"{name}.savedmodel"), signatures={"serving_default": module.serve})
         x = np.random.default_rng(0).standard_normal(shape).astype(np.float32)
         y = np.asarray(tf.function(fn)(tf.constant(x)))
         np.save(out_dir / f"{name}.input.npy", x)
         np.save(out_dir / f"{name}.output.npy", y)
-        print(f"make_tf_models: wrote {name}.pb ({len(graph.node)} nodes)", file=sys.stderr)
+        print(f"make_tf_models: wrote {name}.pb ({len(graph.node)} nodes) and {name}.savedmodel", file=sys.stderr)
+
+
+def save_tf1_case(out_dir: Path, name: str = "tf1_vars"):
+    """A tf.compat.v1 graph with variables of both kinds (VariableV2 and resource), saved as a TF1
+    SavedModel, a text GraphDef with a Saver checkpoint, and the MetaGraph beside it."""
+    import numpy as np
+    import tensorflow as tf
+
+    v1 = tf.compat.v1
+    x_value = np.random.default_rng(1).standard_normal([1, 8, 8, 3]).astype(np.float32)
+    graph = tf.Graph()
+    with graph.as_default():
+        v1.set_random_seed(3)
+        x = v1.placeholder(tf.float32, [1, 8, 8, 3], name="x")
+        w = v1.get_variable("conv/w", [3, 3, 3, 4], initializer=v1.random_normal_initializer(seed=1),
+                            use_resource=False)
+        b = v1.get_variable("conv/b", [4], initializer=v1.random_normal_initializer(seed=2), use_resource=True)
+        dense = v1.get_variable("dense/w", [4 * 4 * 4, 5], initializer=v1.random_normal_initializer(seed=3),
+                                use_resource=False)
+        y = tf.nn.relu(tf.nn.conv2d(x, w, strides=2, padding="SAME") + b)
+        # Logits, not a softmax: with random weights a softmax saturates to one-hot and would
+        # hide errors.
+        y = tf.identity(tf.matmul(tf.reshape(y, [1, -1]), dense), name="y")
+        saver = v1.train.Saver()
+        with v1.Session(graph=graph) as sess:
+            sess.run(v1.global_variables_initializer())
+            out = sess.run(y, {x: x_value})
+            saver.save(sess, str(out_dir / name))  # <name>.index, <name>.data-*, <name>.meta
+            (out_dir / f"{name}.graph.pbtxt").write_text(str(graph.as_graph_def()))
+            v1.saved_model.simple_save(sess, str(out_dir / f"{name}.savedmodel"), inputs={"x": x}, outputs={"y": y})
+    np.save(out_dir / f"{name}.input.npy", x_value)
+    np.save(out_dir / f"{name}.output.npy", out)
+    print(f"make_tf_models: wrote {name}.graph.pbtxt + checkpoint, {name}.meta and {name}.savedmodel (TF1)",
+          file=sys.stderr)
 
 
 def build(out_dir: Path):
@@ -100,6 +156,7 @@ def build(out_dir: Path):
     tf.keras.utils.set_random_seed(0)
     cases["small_ops"] = small_ops_model(tf)
     save_cases(tf, cases, out_dir)
+    save_tf1_case(out_dir)
 
 
 if __name__ == "__main__":

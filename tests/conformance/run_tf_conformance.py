@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""TensorFlow models through remo, run in OpenVINO CPU, compared with TensorFlow.
+"""TensorFlow models, in every stored form, through remo, run in OpenVINO CPU, compared with TensorFlow.
 
     run_tf_conformance.py REMO [MODEL_DIR ...] [--only PATTERNS] [--skip PATTERNS]
 
@@ -7,11 +7,12 @@ MODEL_DIR defaults to the folders every TensorFlow maker fills (make_tf_*models*
 applications and an op mix, control flow, topologies...; each builds only when its recipe
 changed, and prints its folder last). A model NAME
 there is NAME.input.npy (or NAME.input_0.npy, NAME.input_1.npy ...; NHWC images) with TensorFlow's
-NAME.output.npy (or NAME.output_0.npy ...), in one or more forms: NAME.pb (frozen GraphDef),
-NAME.pbtxt (text GraphDef), NAME.meta (MetaGraph) and NAME.savedmodel/ (SavedModel; also
-NAME_saved_model/ or NAME.saved_model/). This runner
-converts each frozen NAME.pb twice: by default (rank-4 inputs become NCHW, so they are fed
-transposed) and with --disable_nhwc_to_nchw (fed as is); tf_support_table.py takes every form.
+NAME.output.npy (or NAME.output_0.npy ...), in one or more forms (FORMS; the layout is described
+at the top of make_tf_models.py): NAME.pb (frozen GraphDef), NAME.pbtxt (text GraphDef),
+NAME.meta (MetaGraph), NAME.savedmodel/ (SavedModel; also NAME_saved_model/ or
+NAME.saved_model/), and NAME.graph.pbtxt with the checkpoint NAME.index + NAME.data-*. This
+runner converts every stored form twice: by default (rank-4 inputs become NCHW, so they are fed
+transposed) and with --disable_nhwc_to_nchw (fed as is); tf_support_table.py adds ovc beside it.
 --only keeps the models whose name matches one of the comma-separated fnmatch patterns, --skip
 drops those that match one.
 
@@ -44,12 +45,16 @@ def stored_as(*suffixes):
     return where
 
 
-# How each form of model NAME is stored, and how remo is told to read it.
+# How each form of model NAME is stored: where, remo's options for it, ovc's input for it.
 FORMS = {
-    "frozen .pb": (stored_as(".pb"), lambda p: ["--input_model", p]),
-    "text .pbtxt": (stored_as(".pbtxt"), lambda p: ["--input_model", p]),
-    "MetaGraph": (stored_as(".meta"), lambda p: ["--input_meta_graph", p]),
-    "SavedModel": (stored_as(".savedmodel", "_saved_model", ".saved_model"), lambda p: ["--saved_model_dir", p]),
+    "frozen .pb": (stored_as(".pb"), lambda p: ["--input_model", p], str),
+    "text .pbtxt": (stored_as(".pbtxt"), lambda p: ["--input_model", p], str),
+    "MetaGraph": (stored_as(".meta"), lambda p: ["--input_meta_graph", p], str),
+    "SavedModel": (stored_as(".savedmodel", "_saved_model", ".saved_model"), lambda p: ["--saved_model_dir", p], str),
+    # NAME.index is the checkpoint's; its graph is NAME.graph.pbtxt
+    "checkpoint": (stored_as(".index"),
+                   lambda p: ["--input_model", p.with_suffix(".graph.pbtxt"), "--input_checkpoint", p.with_suffix("")],
+                   lambda p: [str(p.with_suffix(".graph.pbtxt")), str(p.with_suffix(""))]),
 }
 
 
@@ -114,9 +119,15 @@ def layer_counts(xml: Path) -> tuple:
     return len(types), types.count("Transpose")
 
 
-def run_case(remo: str, core, folder: Path, name: str, mode: str, tmp: Path) -> tuple:
+def stored_forms(folder: Path, name: str) -> list:
+    """(form, path) for every form of model NAME stored in the folder, in FORMS order."""
+    return [(form, where(folder, name)) for form, (where, _, _) in FORMS.items() if where(folder, name).exists()]
+
+
+def run_case(remo: str, core, folder: Path, name: str, form: str, path: Path, mode: str, tmp: Path) -> tuple:
     try:
-        xml, _ = common.convert_remo(remo, ["--input_model", folder / f"{name}.pb", *MODES[mode]], tmp / f"{name}.xml")
+        xml, _ = common.convert_remo(remo, [*FORMS[form][1](path), "--model_name", name, *MODES[mode]],
+                                     tmp / f"{name}.xml")
     except common.ConversionError as e:
         return False, str(e)
     layers, transposes = layer_counts(xml)
@@ -139,17 +150,17 @@ def main() -> int:
     folders = args.folders or [run_maker(m) for m in makers()]
     core = ov.Core()
     passed = failed = 0
-    cases = [(folder, n) for folder in folders for n in model_names(folder, args.only)
-             if (folder / f"{n}.pb").exists() and not (args.skip and fnmatch_any(n, args.skip))]
+    cases = [(folder, n, form, path) for folder in folders for n in model_names(folder, args.only)
+             if not (args.skip and fnmatch_any(n, args.skip)) for form, path in stored_forms(folder, n)]
     if not cases:
-        print(f"run_tf_conformance: no .pb models matching '{args.only}' in {', '.join(map(str, folders))}",
+        print(f"run_tf_conformance: no models matching '{args.only}' in {', '.join(map(str, folders))}",
               file=sys.stderr)
         return 1
-    for folder, name in cases:
+    for folder, name, form, path in cases:
         for mode in MODES:
             with tempfile.TemporaryDirectory(prefix="remo-tf-") as tmp:
-                ok, detail = run_case(args.remo, core, folder, name, mode, Path(tmp))
-            print(f"{'PASS' if ok else 'FAIL'} {name} [{mode}]: {detail}", flush=True)
+                ok, detail = run_case(args.remo, core, folder, name, form, path, mode, Path(tmp))
+            print(f"{'PASS' if ok else 'FAIL'} {name} {form} [{mode}]: {detail}", flush=True)
             passed, failed = passed + ok, failed + (not ok)
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1

@@ -5,7 +5,7 @@
 
 Runs every TensorFlow model maker (tests/conformance/make_tf_*models*.py; each builds into the
 model cache only when its recipe changed), then converts every model in every form the makers
-store (run_tf_conformance.FORMS: frozen .pb, text .pbtxt, MetaGraph, SavedModel) with remo
+store (run_tf_conformance.FORMS: frozen .pb, text .pbtxt, MetaGraph, SavedModel, checkpoint) with remo
 (default options: NCHW inputs) and with ovc (openvino.convert_model, NHWC inputs), runs both IRs
 in OpenVINO CPU (f32) on the model's stored input and compares each with TensorFlow's stored
 output. A form a maker does not write is listed as "not produced"; the frozen .pb and the
@@ -48,7 +48,7 @@ def run_form(remo_bin, core, path: Path, form: str, inputs, wants, with_ovc: boo
     """(remo's result, ovc's result or None) on one stored form of a model."""
     remo_args = tfc.FORMS[form][1](path)
     remo = check(lambda: common.convert_remo(remo_bin, remo_args, tmp / "remo.xml"), core, inputs, wants, nchw=True)
-    ovc = (check(lambda: common.convert_ovc(str(path), tmp / "ovc.xml"), core, inputs, wants, nchw=False)
+    ovc = (check(lambda: common.convert_ovc(tfc.FORMS[form][2](path), tmp / "ovc.xml"), core, inputs, wants, nchw=False)
            if with_ovc else None)
     return remo, ovc
 
@@ -107,7 +107,7 @@ def main() -> int:
     for maker in tfc.makers():
         folder = tfc.run_maker(maker)
         found += [(folder, name) for name in tfc.model_names(folder, args.only)]
-    listed = [form for form, (where, _) in tfc.FORMS.items()
+    listed = [form for form, (where, _, _) in tfc.FORMS.items()
               if form in ALWAYS_LISTED or any(where(folder, name).exists() for folder, name in found)]
     rows, failed = [], 0
     for folder, name in found:
