@@ -399,7 +399,7 @@ TEST(TfControlFlowV2, AnIfWithAnExpensiveBranchKeepsItsBranchesApart) {
                                           func_attr("then_branch", "heavy_fn") + func_attr("else_branch", "else_fn")) +
                                      node("out", "Identity", {"if"}, kTi));
   tf_import::FunctionLookup functions = lookup;
-  tf_import::build_graph(g, again, &functions);
+  tf_import::build_graph(g, again, {}, &functions);
   Node* built = g.find_node("if/remo_if");
   ASSERT_NE(built, nullptr);
   EXPECT_EQ(std::get<GraphPtr>(built->attrs.at("then_body"))->results().size(), 1u);
@@ -447,7 +447,7 @@ TEST(TfControlFlowV2, TheBuilderMakesTheLoopBody) {
                                    node("out", "Identity", {"w:1"}, kTi));
   Graph g;
   tf_import::FunctionLookup functions = lookup;
-  tf_import::build_graph(g, def, &functions);
+  tf_import::build_graph(g, def, {}, &functions);
   Node* w = g.find_node("w/remo_loop");
   ASSERT_NE(w, nullptr);
   EXPECT_EQ(w->op(), "tf._RemoWhileFrame");
