@@ -69,6 +69,9 @@ const std::map<std::string, PirOpMapping>& table() {
     t["layer_norm"] = {"layer_norm", {{"X"}, {"Scale"}, {"Bias"}}, {"Y", "Mean", "Variance"}, {}};
     for (const char* cmp : {"less_than", "less_equal", "greater_than", "greater_equal", "equal", "not_equal"})
       t[cmp] = binary(cmp);
+    for (const char* logical : {"logical_and", "logical_or", "logical_xor"}) t[logical] = binary(logical);
+    t["logical_not"] = unary("logical_not");
+    t["gather_nd"] = {"gather_nd", {{"X"}, {"Index"}}, {"Out"}, {}};
     t["argmax"] = {"arg_max", {{"X"}, {nullptr, "axis", F::int_scalar}}, {"Out"}, {}};
     t["argmin"] = {"arg_min", {{"X"}, {nullptr, "axis", F::int_scalar}}, {"Out"}, {}};
     t["gather"] = {"gather", {{"X"}, {"Index"}, {"Axis", "axis", F::int_scalar}}, {"Out"}, {}};

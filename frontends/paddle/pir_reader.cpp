@@ -570,6 +570,22 @@ class PirBuilder {
     bind(value_id(*results[0]), PirValue{{vec.values[static_cast<size_t>(index)]}, false, std::nullopt});
   }
 
+  // An in-place op ("increment_") changes its first operand, and later ops read the changed
+  // value under the operand's old id: inside a region, when that operand belongs to an enclosing
+  // block (Paddle saves paddle.increment of a loop counter that way), the change is state the
+  // region carries out, which the SSA values do not show, so it is refused rather than dropped.
+  // batch_norm_ changes only its running statistics, which inference does not read back.
+  void refuse_outer_in_place(const Json& op, const std::string& name) {
+    if (!parent_ || name.size() < 2 || name.back() != '_' || name == "batch_norm_") return;
+    std::vector<const Json*> operands = list_of(op, "I");
+    if (operands.empty()) return;
+    const int64_t id = value_id(*operands[0]);
+    const bool captured = std::find(captures_.begin(), captures_.end(), id) != captures_.end();
+    if (id != 0 && (captured || (!values_.count(id) && parent_->can_resolve(id))))
+      throw Error("pd_op." + name + " changes %" + std::to_string(id) +
+                  ", a value of an enclosing block, in place: state carried out of a region that way is not supported");
+  }
+
   // A double that must be an integer (a shape, an axis), refused when it cannot be one.
   static int64_t to_int(double d, const std::string& what) {
     if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) throw Error(what + " " + std::to_string(d) + " is not an integer remo can hold");
@@ -595,6 +611,7 @@ class PirBuilder {
   }
 
   void add_op(const Json& op, const std::string& name) {
+    refuse_outer_in_place(op, name);
     std::optional<PirOpMapping> mapping = pir_op_mapping(name);
     Attributes attrs = named_attributes(op);
     std::vector<Value> inputs;

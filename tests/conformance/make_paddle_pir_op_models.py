@@ -44,6 +44,30 @@ def pir_append_op(paddle, op_type, inputs, outputs, attrs, dtype="float32"):
     return dict(zip(outputs, got))
 
 
+def loop_ops(paddle, np, rng):
+    """A PIR-only program: a while_loop whose condition combines every logical op and whose body
+    steps its counter and reads gather_nd of an invariant input. (paddle.increment would save an
+    in-place increment_ of a value outside the loop, which remo refuses.)"""
+    x = paddle.static.data("x", [4, 3], "float32")
+    idx = paddle.static.data("idx", [2, 1], "int64")
+
+    def condition(i, acc):
+        never = paddle.logical_xor(i > 10, paddle.logical_or(i > 20, i > 30))
+        return paddle.logical_and(i < 4, paddle.logical_not(never))
+
+    def body(i, acc):
+        return [i + 1, acc * 0.5 + paddle.gather_nd(x, idx)]
+
+    start = paddle.full([1], 0, "int64")
+    count, acc = paddle.static.nn.while_loop(condition, body, [start, paddle.zeros([2, 3])])
+    inputs = [(x, rng.standard_normal((4, 3), dtype=np.float32)), (idx, np.array([[3], [1]], dtype=np.int64))]
+    return inputs, [count, acc], []
+
+
+# Programs only the PIR maker saves (ops of the PIR table the shared builders do not reach).
+PIR_ONLY = {"loop_ops": loop_ops}
+
+
 def reference_outputs(paddle, np, prefix: Path, values):
     """Paddle's executor on the program loaded back from the saved .json and .pdiparams. (The
     inference predictor of paddlepaddle 3.0 fails to read the parameter file of a PIR program
@@ -63,7 +87,7 @@ def build(out_dir: Path):
     out_dir.mkdir()
     paddle.set_device("cpu")
     paddle.enable_static()
-    for name, builder in legacy.MODELS.items():
+    for name, builder in list(legacy.MODELS.items()) + list(PIR_ONLY.items()):
         paddle.seed(0)
         rng = np.random.default_rng(0)
         main, startup = paddle.static.Program(), paddle.static.Program()

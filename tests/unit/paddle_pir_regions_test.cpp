@@ -207,6 +207,19 @@ TEST(PaddlePirRegions, BadRegionsGetClearErrors) {
             std::string::npos);
 }
 
+TEST(PaddlePirRegions, AnInPlaceChangeOfAnEnclosingValueIsRefused) {
+  ScratchDir dir;
+  Json body = loop_body();
+  // increment_ of the outer counter %2 (what paddle.increment in a loop body saves)
+  body.insert(body.begin(), op("1.increment_", {attr("value", "0.a_f32", 1.0)}, {use(2)}, {value(12, dtensor({1}, "0.t_i64"))}));
+  EXPECT_NE(error_of(write(dir, program(while_program_ops(loop_args(), body)))).find("pd_op.increment_ changes %2"),
+            std::string::npos);
+  // in place on the block's own value is fine
+  Json own = loop_body();
+  own.insert(own.end() - 1, op("1.relu_", Json::array(), {use(9)}, {value(13, dtensor({2, 3}))}));
+  EXPECT_EQ(error_of(write(dir, program(while_program_ops(loop_args(), own)))), "(no error)");
+}
+
 TEST(PaddlePirRegions, DetectionOpsTakeTheirLegacySlotsAndAttributeNames) {
   ScratchDir dir;
   Json ops = Json::array({data_op(1, "scores", {1, 3, 2, 2}), data_op(2, "deltas", {1, 12, 2, 2}),
