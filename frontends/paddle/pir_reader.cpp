@@ -247,7 +247,7 @@ class PirBuilder {
     std::vector<const Json*> operands = list_of(op, "I");
     if (operands.size() != 1) throw Error("pd_op.if must have one operand (the condition)");
     const PirValue* cond = operand(*operands[0]);
-    if (cond == nullptr || cond->is_vector) throw Error("its condition must be a tensor");
+    if (cond == nullptr || cond->is_vector || cond->values.size() != 1) throw Error("its condition must be a tensor");
     const Json& regions = field(op, "regions", "pd_op.if");
     if (!regions.is_array() || regions.size() != 2) throw Error("pd_op.if must have two regions");
     std::vector<const Json*> results = list_of(op, "O");
@@ -532,7 +532,7 @@ class PirBuilder {
     vec.is_vector = true;
     for (const Json* in : list_of(op, "I")) {
       const PirValue* v = operand(*in);
-      if (v == nullptr || v->is_vector) throw Error("combines only tensors");
+      if (v == nullptr || v->is_vector || v->values.size() != 1) throw Error("combines only tensors");
       vec.values.push_back(v->values[0]);
     }
     std::vector<const Json*> results = list_of(op, "O");
