@@ -29,7 +29,7 @@ counts() { # the last "N passed, M failed" line a stage printed, as "N M"
 
 summary() { # sums whatever the conformance, behaviour and dynamic-shapes stages got to count
   local p=0 f=0 n m ran=
-  for s in conformance behaviour options dynamic-shapes tf-conformance tf-options conformance-paddle conformance-paddle-ops; do
+  for s in conformance behaviour options dynamic-shapes tf-conformance tf-options conformance-paddle conformance-paddle-ops conformance-paddle-pir-ops; do
     read -r n m <<<"$(counts "$s")" || true
     [[ -n ${n:-} ]] && ran=1
     p=$((p + ${n:-0})) f=$((f + ${m:-0}))
@@ -63,6 +63,9 @@ stage conformance-paddle "$PY" tests/conformance/run_paddle_conformance.py build
 # Small Paddle programs: recurrent (CRNN), detection and control-flow ops.
 stage models-paddle-ops "$PY" tests/conformance/make_paddle_op_models.py
 stage conformance-paddle-ops "$PY" tests/conformance/run_paddle_conformance.py build/remo --maker make_paddle_op_models.py
+# The same programs saved as Paddle 3 PIR programs (pd_op.if / pd_op.while regions).
+stage models-paddle-pir-ops "$PY" tests/conformance/make_paddle_pir_op_models.py
+stage conformance-paddle-pir-ops "$PY" tests/conformance/run_paddle_conformance.py build/remo --maker make_paddle_pir_op_models.py
 
 # The same suites once more with AddressSanitizer and UndefinedBehaviorSanitizer (a clang build
 # that also holds the libFuzzer targets): memory errors and undefined behaviour fail the run even
@@ -76,6 +79,8 @@ stage fusions-sanitized "$PY" tests/conformance/test_fusions.py build-asan/remo
 stage conformance-paddle-sanitized "$PY" tests/conformance/run_paddle_conformance.py build-asan/remo \
   --only 'mobilenet_v1*,squeezenet1_1,shufflenet_v2_x0_25,googlenet,op_zoo'
 stage conformance-paddle-ops-sanitized "$PY" tests/conformance/run_paddle_conformance.py build-asan/remo --maker make_paddle_op_models.py
+stage conformance-paddle-pir-ops-sanitized "$PY" tests/conformance/run_paddle_conformance.py build-asan/remo \
+  --maker make_paddle_pir_op_models.py --only 'control_flow,rnn_states'
 stage dynamic-shapes-sanitized "$PY" tests/conformance/test_dynamic_shapes.py build-asan/remo
 # Without the four biggest Keras graphs: they add minutes under ASan and no new code paths.
 stage tf-conformance-sanitized "$PY" tests/conformance/run_tf_conformance.py build-asan/remo \

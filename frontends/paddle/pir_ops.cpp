@@ -67,6 +67,41 @@ const std::map<std::string, PirOpMapping>& table() {
     for (const char* r : {"mean", "sum", "max", "min", "prod"}) t[r].inputs.insert(t[r].inputs.begin(), PirInput{"X"});
     t["sum"].renames.push_back({"dtype", "out_dtype"});
     t["layer_norm"] = {"layer_norm", {{"X"}, {"Scale"}, {"Bias"}}, {"Y", "Mean", "Variance"}, {}};
+    for (const char* cmp : {"less_than", "less_equal", "greater_than", "greater_equal", "equal", "not_equal"})
+      t[cmp] = binary(cmp);
+    for (const char* logical : {"logical_and", "logical_or", "logical_xor"}) t[logical] = binary(logical);
+    t["logical_not"] = unary("logical_not");
+    t["gather_nd"] = {"gather_nd", {{"X"}, {"Index"}}, {"Out"}, {}};
+    t["argmax"] = {"arg_max", {{"X"}, {nullptr, "axis", F::int_scalar}}, {"Out"}, {}};
+    t["argmin"] = {"arg_min", {{"X"}, {nullptr, "axis", F::int_scalar}}, {"Out"}, {}};
+    t["gather"] = {"gather", {{"X"}, {"Index"}, {"Axis", "axis", F::int_scalar}}, {"Out"}, {}};
+    // full_with_tensor: a constant `value` operand broadcast to the shape operand, what the
+    // legacy fill_constant does with a ShapeTensor; shape64 has no legacy op (shape gives int32)
+    // and keeps its name, for rules/paddle/pir.lua.
+    t["full_with_tensor"] = {"fill_constant", {{nullptr, "value", F::float_scalar}, {"ShapeTensor", "shape", F::int_list}},
+                             {"Out"}, {}};
+    t["shape64"] = {"shape64", {{"Input"}}, {"Out"}, {}};
+    // Recurrent and detection ops: the attribute names are the legacy ones unless renamed.
+    t["rnn"] = {"rnn",
+                {{"Input"}, {"PreState"}, {"WeightList"}, {"SequenceLength"}, {"DropoutState"}},
+                {"Out", "DropoutState", "State", "Reserve"}, {}};
+    t["prior_box"] = {"prior_box", {{"Input"}, {"Image"}}, {"Boxes", "Variances"}, {}};
+    t["density_prior_box"] = {"density_prior_box", {{"Input"}, {"Image"}}, {"Boxes", "Variances"}, {}};
+    t["box_coder"] = {"box_coder", {{"PriorBox"}, {"PriorBoxVar"}, {"TargetBox"}}, {"OutputBox"}, {}};
+    t["yolo_box"] = {"yolo_box", {{"X"}, {"ImgSize"}}, {"Boxes", "Scores"}, {}};
+    t["roi_align"] = {"roi_align", {{"X"}, {"ROIs"}, {"RoisNum"}}, {"Out"}, {}};
+    t["multiclass_nms3"] = {"multiclass_nms3", {{"BBoxes"}, {"Scores"}, {"RoisNum"}}, {"Out", "Index", "NmsRoisNum"}, {}};
+    t["matrix_nms"] = {"matrix_nms", {{"BBoxes"}, {"Scores"}}, {"Out", "Index", "RoisNum"}, {}};
+    t["anchor_generator"] = {"anchor_generator", {{"Input"}}, {"Anchors", "Variances"}, {}};
+    t["generate_proposals"] = {"generate_proposals_v2",
+                               {{"Scores"}, {"BboxDeltas"}, {"ImShape"}, {"Anchors"}, {"Variances"}},
+                               {"RpnRois", "RpnRoiProbs", "RpnRoisNum"},
+                               {{"pre_nms_top_n", "pre_nms_topN"}, {"post_nms_top_n", "post_nms_topN"}}};
+    t["collect_fpn_proposals"] = {"collect_fpn_proposals",
+                                  {{"MultiLevelRois"}, {"MultiLevelScores"}, {"MultiLevelRoIsNum"}},
+                                  {"FpnRois", "RoisNum"}, {{"post_nms_topn", "post_nms_topN"}}};
+    t["distribute_fpn_proposals"] = {"distribute_fpn_proposals", {{"FpnRois"}, {"RoisNum"}},
+                                     {"MultiFpnRois", "MultiLevelRoIsNum", "RestoreIndex"}, {}};
     return t;
   }();
   return kTable;

@@ -4,9 +4,11 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <unordered_map>
 
 #include "engine/graph/error.h"
+#include "engine/limits/limits.h"
 #include "engine/ops/op_registry.h"
 #include "frontends/paddle/paddle_params.h"
 #include "frontends/paddle/pir_json.h"
@@ -60,7 +62,8 @@ int64_t value_id(const Json& v) {
 
 class PirBuilder {
  public:
-  PirBuilder(Graph& graph, const Json& block) : graph_(graph), block_(block) {}
+  PirBuilder(Graph& graph, const Json& block, PirBuilder* parent = nullptr, int depth = 0)
+      : graph_(graph), block_(block), parent_(parent), depth_(depth) {}
 
   // Parameter ops: name -> (result id, declared type), in the order the parameter file holds them.
   void collect_parameters() {
@@ -73,6 +76,15 @@ class PirBuilder {
           std::string name = parameter_name(op, kind);
           std::vector<const Json*> results = list_of(op, "O");
           if (results.size() != 1) throw Error("must have one result");
+          if (ends_with_non_persistable(name)) {
+            // A run-time state (rnn's dropout state): the parameter file holds it once however
+            // many ops read it, and the inference program does not use its value, so it stands
+            // for no input, as an omitted optional operand does.
+            bind(value_id(*results[0]), PirValue{});
+            run_time_states_.insert(name);
+            ++index;
+            continue;
+          }
           PirType type = decode_type(field(*results[0], "TT", "its result"));
           if (type.is_vector) throw Error("a parameter must be a tensor");
           if (!params_.emplace(name, std::make_pair(value_id(*results[0]), type)).second)
@@ -85,14 +97,21 @@ class PirBuilder {
     }
   }
 
+  static bool ends_with_non_persistable(const std::string& name) {
+    const std::string suffix = "__non_persistable";
+    return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+  }
+
   std::vector<std::string> parameter_names() const {
     std::vector<std::string> names;
-    for (const auto& [name, entry] : params_) names.push_back(name);  // std::map: byte order
-    return names;
+    std::set<std::string> all(run_time_states_);
+    for (const auto& [name, entry] : params_) all.insert(name);
+    return {all.begin(), all.end()};  // std::set: byte order, the file's
   }
 
   void add_parameters(const std::map<std::string, Tensor>& tensors) {
     for (const auto& [name, tensor] : tensors) {
+      if (run_time_states_.count(name)) continue;
       const auto& [id, type] = params_.at(name);
       if (tensor.type() != type.element || tensor.shape() != type.dims)
         throw Error("parameter '" + name + "': the parameter file holds " + std::string(type_name(tensor.type())) +
@@ -112,17 +131,10 @@ class PirBuilder {
       const std::string kind = op_kind(op);
       const std::string label = label_of(op, index++);
       try {
-        if (op.contains("regions"))
-          throw Error("ops with regions (control flow) are not supported yet");
         if (kind == "p" || kind == "0.parameter") continue;
         if (kind == "1.data") add_input(op);
         else if (kind == "1.fetch") add_fetch(op, fetches);
-        else if (kind == "1.full" || kind == "1.full_int_array") add_constant(op, kind);
-        else if (kind == "0.combine") add_combine(op);
-        else if (kind == "0.split") add_split(op);
-        else if (kind == "0.slice") add_slice(op);
-        else if (kind.rfind("1.", 0) == 0) add_op(op, kind.substr(2));
-        else throw Error("op '" + full_op_name(kind) + "' is not supported");
+        else add_any(op, kind, label);
       } catch (const Error& e) {
         throw Error(label + ": " + e.what());
       }
@@ -133,6 +145,214 @@ class PirBuilder {
   }
 
  private:
+  // The ops every block may hold.
+  void add_any(const Json& op, const std::string& kind, const std::string& label) {
+    if (kind == "1.if") add_if(op, label);
+    else if (kind == "1.while") add_while(op, label);
+    else if (op.contains("regions")) throw Error("ops with regions other than pd_op.if and pd_op.while are not supported");
+    else if (kind == "1.full" || kind == "1.full_int_array") add_constant(op, kind);
+    else if (kind == "0.combine") add_combine(op);
+    else if (kind == "0.split") add_split(op);
+    else if (kind == "0.slice") add_slice(op);
+    else if (kind.rfind("1.", 0) == 0) add_op(op, kind.substr(2));
+    else throw Error("op '" + full_op_name(kind) + "' is not supported");
+  }
+
+  // The ops of a region's block, which ends in cf.yield; returns the yielded values.
+  std::vector<Value> build_region_body(const std::string& owner) {
+    std::optional<std::vector<Value>> yielded;
+    int index = 0;
+    for (const Json& op : block_) {
+      const std::string kind = op_kind(op);
+      const std::string label = owner + ", in its region: " + label_of(op, index++);
+      try {
+        if (yielded) throw Error("follows the block's cf.yield");
+        if (kind == "p" || kind == "0.parameter" || kind == "1.data" || kind == "1.fetch")
+          throw Error("only the program's top block may hold it");
+        if (kind == "2.yield") {
+          yielded.emplace();
+          for (const Json* in : list_of(op, "I")) {
+            const PirValue* v = operand(*in);
+            if (v == nullptr || v->is_vector || v->values.size() != 1) throw Error("must yield tensors");
+            yielded->push_back(v->values[0]);
+          }
+        } else {
+          add_any(op, kind, label);
+        }
+      } catch (const Error& e) {
+        throw Error(label + ": " + e.what());
+      }
+    }
+    if (!yielded) throw Error(owner + ": its region's block does not end in cf.yield");
+    return *yielded;
+  }
+
+  // A Parameter of this (body) graph, typed when its outer value is bound by the rule.
+  Value add_body_parameter(const std::string& name) {
+    Node& param = make_op(graph_, "opset1.Parameter", {},
+                          {{"element_type", ElementType::dynamic}, {"dynamic_rank", true}}, graph_.unique_name(name));
+    param.outputs[0].names = {name};
+    return param.output();
+  }
+
+  bool can_resolve(int64_t id) const { return values_.count(id) || (parent_ && parent_->can_resolve(id)); }
+
+  // The block of op's region `r`, which must have exactly one block.
+  static const Json& region_block(const Json& op, size_t r) {
+    const Json& regions = op.at("regions");
+    const Json& blocks = field(regions[r], "blocks", "region " + std::to_string(r));
+    if (!blocks.is_array() || blocks.size() != 1) throw Error("region " + std::to_string(r) + " must have one block");
+    return blocks[0];
+  }
+
+  static const Json& block_ops(const Json& block) {
+    const Json& ops = field(block, "ops", "a region's block");
+    if (!ops.is_array()) throw Error("a region's block's \"ops\" must be a list");
+    return ops;
+  }
+
+  void check_depth(const std::string& label) const {
+    if (static_cast<uint64_t>(depth_) + 1 >= limit_value(kMaxGraphDepth))
+      throw Error(limit_message(kMaxGraphDepth, label + ": regions are nested more than " +
+                                                    std::to_string(limit_value(kMaxGraphDepth)) + " levels deep"));
+  }
+
+  static std::vector<std::string> capture_names(const std::vector<int64_t>& ids) {
+    std::vector<std::string> names;
+    for (int64_t id : ids) names.push_back(std::string("%").append(std::to_string(id)));
+    return names;
+  }
+
+  // Appends the values of the node's captured ids, list after list in attribute key order (what
+  // remo.body expects), resolving them here (and capturing them in turn when this is a body).
+  void append_captures(const Attributes& attrs, const std::map<std::string, std::vector<int64_t>>& ids,
+                       std::vector<Value>& inputs) {
+    for (const auto& [key, value] : attrs) {
+      auto it = ids.find(key);
+      if (it == ids.end()) continue;
+      for (int64_t id : it->second) {
+        const PirValue* v = operand_by_id(id);
+        if (v == nullptr || v->is_vector || v->values.size() != 1) throw Error("a region reads a non-tensor value");
+        inputs.push_back(v->values[0]);
+      }
+    }
+  }
+
+  // pd_op.if: operand 0 the condition, region 0 the true branch and region 1 the false one, each
+  // yielding the op's results. It becomes the node the legacy reader makes of
+  // conditional_block (is_scalar_condition, "sub_block" and "sub_block_else" bodies with their
+  // captures), whose rule makes opset8.If.
+  void add_if(const Json& op, const std::string& label) {
+    check_depth(label);
+    std::vector<const Json*> operands = list_of(op, "I");
+    if (operands.size() != 1) throw Error("pd_op.if must have one operand (the condition)");
+    const PirValue* cond = operand(*operands[0]);
+    if (cond == nullptr || cond->is_vector || cond->values.size() != 1) throw Error("its condition must be a tensor");
+    const Json& regions = field(op, "regions", "pd_op.if");
+    if (!regions.is_array() || regions.size() != 2) throw Error("pd_op.if must have two regions");
+    std::vector<const Json*> results = list_of(op, "O");
+    Attributes attrs;
+    std::map<std::string, std::vector<int64_t>> captures;
+    const char* keys[] = {"sub_block", "sub_block_else"};
+    for (size_t r = 0; r < 2; ++r) {
+      const Json& block = region_block(op, r);
+      auto body = std::make_shared<Graph>();
+      PirBuilder child(*body, block_ops(block), this, depth_ + 1);
+      std::vector<Value> yielded = child.build_region_body(label);
+      if (yielded.size() != results.size())
+        throw Error("region " + std::to_string(r) + " yields " + std::to_string(yielded.size()) +
+                    " values for the op's " + std::to_string(results.size()) + " results");
+      for (size_t k = 0; k < yielded.size(); ++k)
+        make_op(*body, "opset1.Result", {yielded[k]}, {}, body->unique_name("yield_" + std::to_string(k)));
+      attrs[keys[r]] = GraphPtr(body);
+      attrs[std::string(keys[r]) + ":captures"] = capture_names(child.captures_);
+      captures[std::string(keys[r]) + ":captures"] = child.captures_;
+    }
+    attrs["is_scalar_condition"] = true;
+    std::vector<Value> inputs = {cond->values[0]};
+    append_captures(attrs, captures, inputs);
+    attrs["paddle:inputs"] = std::vector<std::string>{"Cond"};
+    add_region_node(op, "conditional_block", std::move(inputs), std::move(attrs));
+  }
+
+  // pd_op.while: operand 0 the condition, the others the loop-carried values, which are also
+  // the region block's arguments and the op's results; the block yields the next condition,
+  // then the next carried values. It becomes the node the legacy reader makes of while
+  // (body Results: the carried values, then the condition), whose rule makes opset5.Loop.
+  void add_while(const Json& op, const std::string& label) {
+    check_depth(label);
+    std::vector<const Json*> operands = list_of(op, "I");
+    if (operands.empty()) throw Error("pd_op.while must have a condition operand");
+    const Json& regions = field(op, "regions", "pd_op.while");
+    if (!regions.is_array() || regions.size() != 1) throw Error("pd_op.while must have one region");
+    const Json& block = region_block(op, 0);
+    const size_t carried = operands.size() - 1;
+    std::vector<const Json*> results = list_of(op, "O");
+    if (results.size() != carried)
+      throw Error("has " + std::to_string(carried) + " loop-carried operands but " + std::to_string(results.size()) +
+                  " results");
+    auto body = std::make_shared<Graph>();
+    PirBuilder child(*body, block_ops(block), this, depth_ + 1);
+    auto args = block.find("args");
+    if (args == block.end() || !args->is_array() || args->size() != carried)
+      throw Error("its region's block must have one argument per loop-carried operand (" + std::to_string(carried) + ")");
+    std::vector<std::string> names;
+    for (size_t k = 0; k < carried; ++k) {
+      const Json& id = field((*args)[k], "#", "a block argument");
+      if (!id.is_number_integer() || id.get<int64_t>() >= 0) throw Error("a block argument's id must be negative");
+      names.push_back("carried_" + std::to_string(k));
+      child.bind_argument(id.get<int64_t>(), child.add_body_parameter(names.back()));
+    }
+    std::vector<Value> yielded = child.build_region_body(label);
+    if (yielded.size() != carried + 1)
+      throw Error("its region yields " + std::to_string(yielded.size()) + " values, expected the condition and " +
+                  std::to_string(carried) + " loop-carried values");
+    for (size_t k = 0; k < carried; ++k)
+      make_op(*body, "opset1.Result", {yielded[k + 1]}, {}, body->unique_name(names[k] + "/next"));
+    make_op(*body, "opset1.Result", {yielded[0]}, {}, body->unique_name("condition/next"));
+    Attributes attrs;
+    std::vector<std::string> body_results = names;
+    body_results.push_back("condition");
+    attrs["sub_block"] = GraphPtr(body);
+    attrs["sub_block:results"] = body_results;
+    attrs["sub_block:carried"] = names;
+    attrs["sub_block:captures"] = capture_names(child.captures_);
+    std::vector<Value> inputs;
+    std::vector<std::string> in_slots = {"Condition"};
+    for (size_t k = 0; k < operands.size(); ++k) {
+      const PirValue* v = operand(*operands[k]);
+      if (v == nullptr || v->is_vector || v->values.size() != 1) throw Error("its operands must be tensors");
+      inputs.push_back(v->values[0]);
+      if (k > 0) in_slots.push_back("sub_block:carried");
+    }
+    append_captures(attrs, {{"sub_block:captures", child.captures_}}, inputs);
+    attrs["paddle:inputs"] = in_slots;
+    add_region_node(op, "while", std::move(inputs), std::move(attrs));
+  }
+
+  void bind_argument(int64_t id, Value v) {
+    if (!values_.emplace(id, PirValue{{v}, false, std::nullopt}).second)
+      throw Error("block argument " + std::to_string(id) + " is defined twice");
+  }
+
+  // The node of pd_op.if / pd_op.while: one tensor output (slot "Out") per result.
+  void add_region_node(const Json& op, const std::string& legacy, std::vector<Value> inputs, Attributes attrs) {
+    std::vector<const Json*> results = list_of(op, "O");
+    for (const PirType& t : result_types(op))
+      if (t.is_vector) throw Error("its results must be tensors");
+    attrs["paddle:outputs"] = std::vector<std::string>(results.size(), "Out");
+    const std::string base = legacy + "_" + (results.empty() ? std::string("op") : std::to_string(value_id(*results[0])));
+    Node& node = graph_.add_node("paddle." + legacy, graph_.unique_name(base), std::move(inputs), std::move(attrs),
+                                 results.size());
+    for (size_t i = 0; i < results.size(); ++i) {
+      std::string tensor_name = node.name;
+      if (results.size() != 1) tensor_name.append(":").append(std::to_string(i));
+      node.outputs[i].names = {std::move(tensor_name)};
+      const int64_t id = value_id(*results[i]);
+      if (id != 0) bind(id, PirValue{{node.output(static_cast<uint32_t>(i))}, false, std::nullopt});
+    }
+  }
+
   std::string label_of(const Json& op, int index) const {
     std::string label = "op #" + std::to_string(index);
     try {
@@ -189,12 +409,29 @@ class PirBuilder {
   }
 
   // The operand's value, nullptr for the null operand (%0, an omitted optional input).
-  const PirValue* operand(const Json& j) const {
-    const int64_t id = value_id(j);
+  const PirValue* operand(const Json& j) { return operand_by_id(value_id(j)); }
+
+  // In a region's body, a value of an enclosing block becomes a body Parameter ("captured"); a
+  // constant keeps its numbers, so that an operand folding into an attribute still folds.
+  const PirValue* operand_by_id(int64_t id) {
     if (id == 0) return nullptr;
     auto it = values_.find(id);
-    if (it == values_.end()) throw Error("reads value %" + std::to_string(id) + ", which no earlier op defines");
-    return &it->second;
+    if (it != values_.end()) return &it->second;
+    if (parent_ && parent_->can_resolve(id)) {
+      const PirValue* outer = parent_->peek(id);
+      if (outer->is_vector) throw Error("a region reads vector value %" + std::to_string(id) + ", which is not supported");
+      PirValue v{{add_body_parameter("captured_" + std::to_string(id))}, false, outer->constant, outer->int_constant};
+      captures_.push_back(id);
+      return &values_.emplace(id, std::move(v)).first->second;
+    }
+    throw Error("reads value %" + std::to_string(id) + ", which no earlier op defines");
+  }
+
+  // The value `id` has here or in an enclosing block, without capturing it.
+  const PirValue* peek(int64_t id) const {
+    auto it = values_.find(id);
+    if (it != values_.end()) return &it->second;
+    return parent_ ? parent_->peek(id) : nullptr;
   }
 
   std::vector<PirType> result_types(const Json& op) const {
@@ -295,7 +532,7 @@ class PirBuilder {
     vec.is_vector = true;
     for (const Json* in : list_of(op, "I")) {
       const PirValue* v = operand(*in);
-      if (v == nullptr || v->is_vector) throw Error("combines only tensors");
+      if (v == nullptr || v->is_vector || v->values.size() != 1) throw Error("combines only tensors");
       vec.values.push_back(v->values[0]);
     }
     std::vector<const Json*> results = list_of(op, "O");
@@ -303,7 +540,7 @@ class PirBuilder {
     bind(value_id(*results[0]), std::move(vec));
   }
 
-  const PirValue& vector_operand(const Json& op) const {
+  const PirValue& vector_operand(const Json& op) {
     std::vector<const Json*> in = list_of(op, "I");
     if (in.size() != 1) throw Error("must have one operand");
     const PirValue* v = operand(*in[0]);
@@ -333,6 +570,22 @@ class PirBuilder {
     bind(value_id(*results[0]), PirValue{{vec.values[static_cast<size_t>(index)]}, false, std::nullopt});
   }
 
+  // An in-place op ("increment_") changes its first operand, and later ops read the changed
+  // value under the operand's old id: inside a region, when that operand belongs to an enclosing
+  // block (Paddle saves paddle.increment of a loop counter that way), the change is state the
+  // region carries out, which the SSA values do not show, so it is refused rather than dropped.
+  // batch_norm_ changes only its running statistics, which inference does not read back.
+  void refuse_outer_in_place(const Json& op, const std::string& name) {
+    if (!parent_ || name.size() < 2 || name.back() != '_' || name == "batch_norm_") return;
+    std::vector<const Json*> operands = list_of(op, "I");
+    if (operands.empty()) return;
+    const int64_t id = value_id(*operands[0]);
+    const bool captured = std::find(captures_.begin(), captures_.end(), id) != captures_.end();
+    if (id != 0 && (captured || (!values_.count(id) && parent_->can_resolve(id))))
+      throw Error("pd_op." + name + " changes %" + std::to_string(id) +
+                  ", a value of an enclosing block, in place: state carried out of a region that way is not supported");
+  }
+
   // A double that must be an integer (a shape, an axis), refused when it cannot be one.
   static int64_t to_int(double d, const std::string& what) {
     if (!(d >= -9223372036854775808.0 && d < 9223372036854775808.0)) throw Error(what + " " + std::to_string(d) + " is not an integer remo can hold");
@@ -358,6 +611,7 @@ class PirBuilder {
   }
 
   void add_op(const Json& op, const std::string& name) {
+    refuse_outer_in_place(op, name);
     std::optional<PirOpMapping> mapping = pir_op_mapping(name);
     Attributes attrs = named_attributes(op);
     std::vector<Value> inputs;
@@ -438,7 +692,11 @@ class PirBuilder {
 
   Graph& graph_;
   const Json& block_;
+  PirBuilder* parent_;             // the enclosing block's builder, for a region's body
+  int depth_;
+  std::vector<int64_t> captures_;  // enclosing values this body reads, in Parameter order
   std::map<std::string, std::pair<int64_t, PirType>> params_;
+  std::set<std::string> run_time_states_;  // "..__non_persistable" parameters: in the file, not in the graph
   std::unordered_map<int64_t, PirValue> values_;
 };
 
