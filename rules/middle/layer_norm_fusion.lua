@@ -1,28 +1,8 @@
 -- The checks of layer_norm_fusion.json: both means reduce the same axes and keep them, and epsilon
 -- is one non-negative number.
 
--- The axes as non-negative numbers in increasing order, or nil.
-local function normalized_axes(axes, rank)
-  local values = axes:value()
-  if not values or not rank then return nil end
-  local out, seen = {}, {}
-  for _, a in ipairs(values) do
-    if a < 0 then a = a + rank end
-    if a < 0 or a >= rank or seen[a] then return nil end
-    seen[a] = true
-    out[#out + 1] = a
-  end
-  table.sort(out)
-  return out
-end
-
-local function same_list(a, b)
-  if #a ~= #b then return false end
-  for i = 1, #a do
-    if a[i] ~= b[i] then return false end
-  end
-  return true
-end
+local axes_util = require("axes_util")
+local normalized_axes, same_list = axes_util.normalized_axes, axes_util.same_list
 
 remo.rewrite("fuse_layer_norm", function(m)
   local rank = m.x:rank()

@@ -15,28 +15,8 @@ local function scalar_constant(v)
   return values[1]
 end
 
--- The axes as non-negative numbers in increasing order without duplicates, or nil.
-local function normalized_axes(axes, rank)
-  local values = axes:value()
-  if not values or not rank then return nil end
-  local out, seen = {}, {}
-  for _, a in ipairs(values) do
-    if a < 0 then a = a + rank end
-    if a < 0 or a >= rank or seen[a] then return nil end
-    seen[a] = true
-    out[#out + 1] = a
-  end
-  table.sort(out)
-  return out
-end
-
-local function same_list(a, b)
-  if #a ~= #b then return false end
-  for i = 1, #a do
-    if a[i] ~= b[i] then return false end
-  end
-  return true
-end
+local axes_util = require("axes_util")
+local normalized_axes, same_list = axes_util.normalized_axes, axes_util.same_list
 
 -- Whether a reduction over `axes` that drops them lines up with x anyway: when only leading axes
 -- go, broadcasting against x puts the kept ones back in place.

@@ -107,11 +107,12 @@ def main() -> int:
     for maker in tfc.makers():
         folder = tfc.run_maker(maker)
         found += [(folder, name) for name in tfc.model_names(folder, args.only)]
-    listed = [form for form, (where, _, _) in tfc.FORMS.items()
-              if form in ALWAYS_LISTED or any(where(folder, name).exists() for folder, name in found)]
     rows, failed = [], 0
     for folder, name in found:
         inputs, wants = tfc.numbered(folder, name, "input"), tfc.numbered(folder, name, "output")
+        # the forms every model should have, and whatever else its maker stored
+        listed = [form for form, (where, _, _) in tfc.FORMS.items()
+                  if form in ALWAYS_LISTED or where(folder, name).exists()]
         for form in listed:
             path = tfc.FORMS[form][0](folder, name)
             if not path.exists():
