@@ -81,6 +81,10 @@ const std::map<std::string, PirOpMapping>& table() {
     t["full_with_tensor"] = {"fill_constant", {{nullptr, "value", F::float_scalar}, {"ShapeTensor", "shape", F::int_list}},
                              {"Out"}, {}};
     t["shape64"] = {"shape64", {{"Input"}}, {"Out"}, {}};
+    // full_batch_size_like: the legacy fill_constant_batch_size_like, same attributes
+    t["full_batch_size_like"] = {"fill_constant_batch_size_like", {{"Input"}}, {"Out"}, {}};
+    t["im2sequence"] = {"im2sequence", {{"X"}, {"Y"}}, {"Out"}, {}};
+    t["ctc_align"] = {"ctc_align", {{"Input"}, {"InputLength"}}, {"Output", "OutputLength"}, {}};
     // Recurrent and detection ops: the attribute names are the legacy ones unless renamed.
     t["rnn"] = {"rnn",
                 {{"Input"}, {"PreState"}, {"WeightList"}, {"SequenceLength"}, {"DropoutState"}},
