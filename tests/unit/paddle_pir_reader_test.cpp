@@ -44,7 +44,7 @@ Json data_op(int64_t id, const std::string& name, std::vector<int64_t> dims) {
   return op("1.data",
             {attr("name", "0.a_str", name), attr("shape", "1.a_intarray", dims), attr("dtype", "1.a_dtype", "float32"),
              attr("place", "1.a_place", Json::array({0, 0, ""}))},
-            Json::array(), {value(id, dtensor(dims))});
+            Json::array(), Json::array({value(id, dtensor(dims))}));  // {x} alone may be x, not [x]
 }
 
 Json fetch_op(int64_t from, int64_t id, const std::string& name, int64_t col, std::vector<int64_t> dims) {

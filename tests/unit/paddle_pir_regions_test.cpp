@@ -50,7 +50,9 @@ Json full_op(int64_t id, double number, const std::string& dtype, const std::str
             Json::array(), {value(id, dtensor({1}, element))});
 }
 
-Json yield_op(Json inputs) { return op("2.yield", Json::array(), std::move(inputs), Json::array()); }
+// Lists of ops and values are std::vector parameters: a braced list of one Json passed as a Json
+// is a copy of that element with some compilers and a one-element array with others.
+Json yield_op(std::vector<Json> inputs) { return op("2.yield", Json::array(), Json(std::move(inputs)), Json::array()); }
 
 Json region(Json ops, Json args = Json::array()) {
   return {{"#", "region"}, {"blocks", Json::array({{{"#", "block"}, {"args", std::move(args)}, {"ops", std::move(ops)}}})}};
@@ -88,9 +90,9 @@ T attr_of(const Node& n, const std::string& name) {
 }
 
 // if (c) { exp(x) } else { tanh(x) }
-Json if_op(Json then_ops, Json else_ops) {
-  Json j = op("1.if", Json::array(), {use(2)}, {value(3, dtensor({2, 3}))});
-  j["regions"] = Json::array({region(std::move(then_ops)), region(std::move(else_ops))});
+Json if_op(std::vector<Json> then_ops, std::vector<Json> else_ops) {
+  Json j = op("1.if", Json::array(), Json::array({use(2)}), Json::array({value(3, dtensor({2, 3}))}));
+  j["regions"] = Json::array({region(Json(std::move(then_ops))), region(Json(std::move(else_ops)))});
   return j;
 }
 
@@ -164,8 +166,8 @@ TEST(PaddlePirRegions, IfInsideWhileCapturesThroughTheLoop) {
   ScratchDir dir;
   Json body = loop_body();
   Json inner = op("1.if", Json::array(), {use(10)}, {value(20, dtensor({2, 3}))});
-  inner["regions"] = Json::array({region({op("1.exp", Json::array(), {use(1)}, {value(21, dtensor({2, 3}))}), yield_op({use(21)})}),
-                                  region({yield_op({use(9)})})});
+  inner["regions"] = Json::array({region(Json::array({op("1.exp", Json::array(), {use(1)}, {value(21, dtensor({2, 3}))}), yield_op({use(21)})})),
+                                  region(Json::array({yield_op({use(9)})}))});
   body.insert(body.end() - 1, inner);
   body.back() = yield_op({use(10), use(8), use(20)});
   auto graph = read_paddle_pir_model(write(dir, program(while_program_ops(loop_args(), body))).string());
