@@ -87,29 +87,41 @@ def inputs_for(model: ov.Model) -> list[np.ndarray]:
     return values
 
 
-def latency_ratio(remo_xml: Path, ovc_xml: Path, iterations: int, min_seconds: float) -> tuple[float, float, float, float]:
-    """(remo median ms, ovc median ms, ratio of the medians, ratio of the fastest runs), both
-    compiled for CPU and run alternately, at least `iterations` times each and until each has run
-    `min_seconds` in all (a model of a fraction of a millisecond needs thousands of runs for a
-    stable median). On a shared machine the median carries the other processes' load, and the
-    fastest run depends on when a quiet moment falls."""
+def interleaved_times(xmls: tuple, iterations: int, min_seconds: float) -> tuple:
+    """Seconds of each inference of each IR, compiled for CPU in the given order and run
+    alternately, which one runs first flipping every iteration (on a model of a tenth of a
+    millisecond the first of a pair measures several percent slower), at least `iterations` times
+    each and until each has run `min_seconds` in all."""
     core = ov.Core()
     compiled = []
-    for xml in (remo_xml, ovc_xml):
+    for xml in xmls:
         model = core.read_model(str(xml))
         c = core.compile_model(model, "CPU", {"PERFORMANCE_HINT": "LATENCY"})
         compiled.append((c.create_infer_request(), inputs_for(model)))
     times = ([], [])
     i = 0
     while i < iterations + 10 or min(sum(times[0]), sum(times[1])) < min_seconds:
-        for k, (request, values) in enumerate(compiled):
+        for k in ((0, 1) if i % 2 == 0 else (1, 0)):
+            request, values = compiled[k]
             t0 = time.perf_counter()
             request.infer(values)
             if i >= 10:  # the first runs warm caches up
                 times[k].append(time.perf_counter() - t0)
         i += 1
-    remo_ms, ovc_ms = (statistics.median(t) * 1000 for t in times)
-    return remo_ms, ovc_ms, remo_ms / ovc_ms, min(times[0]) / min(times[1])
+    return times
+
+
+def latency_ratio(remo_xml: Path, ovc_xml: Path, iterations: int, min_seconds: float) -> tuple[float, float, float, float]:
+    """(remo median ms, ovc median ms, ratio of the medians, ratio of the fastest runs). Measured
+    twice, compiling remo's IR first and then ovc's first, with the samples pooled: which model
+    was compiled first also shifts a small model's time by a few percent. On a shared machine the
+    median carries the other processes' load, and the fastest run depends on when a quiet moment
+    falls."""
+    remo_first = interleaved_times((remo_xml, ovc_xml), iterations, min_seconds / 2)
+    ovc_first = interleaved_times((ovc_xml, remo_xml), iterations, min_seconds / 2)
+    remo, ovc = remo_first[0] + ovc_first[1], remo_first[1] + ovc_first[0]
+    remo_ms, ovc_ms = statistics.median(remo) * 1000, statistics.median(ovc) * 1000
+    return remo_ms, ovc_ms, remo_ms / ovc_ms, min(remo) / min(ovc)
 
 
 def main() -> int:
@@ -178,7 +190,7 @@ def render(rows, have_mo: bool, args) -> str:
         f" {os.cpu_count()} CPUs). Every converter runs with its default options (remo and ovc"
         " both compress weights to f16).",
         "Node counts include Parameters, Constants and Results. Latency is OpenVINO CPU inference of remo's IR"
-        " over ovc's, measured alternately in one process; below 1 means remo's IR runs faster. The first latency"
+        " over ovc's, measured alternately in one process (each IR in turn first, each compiled first in one half of the runs); below 1 means remo's IR runs faster. The first latency"
         " column compares the median inferences, the second the fastest ones: the median also carries the"
         f" machine's other load (1-minute load average {args.load[0]:.1f} at the start, {args.load[1]:.1f} at the"
         " end), the fastest run depends on when a quiet moment falls: on a loaded machine read both.",
